@@ -1,0 +1,52 @@
+#pragma once
+// The op set: names, per-op validation and shape inference.
+//
+//   Parameter   attrs: element_type (string), shape (ints)                        -> 1 output
+//   Constant    value tensor (Node::value)                                         -> 1 output
+//   Result      1 input                                                            -> 0 outputs
+//   Convolution data [N,C,H,W], weights [OC, C/group, KH, KW]; attrs strides, dilations,
+//               pads_begin, pads_end (ints, 2 each), auto_pad ("explicit"|"valid"|
+//               "same_upper"|"same_lower", default explicit), group (int, default 1)
+//   MatMul      A [...,M,K], B [...,K,N] (numpy-broadcast batch dims; rank-1 operands as in
+//               numpy); attrs transpose_a, transpose_b (bool, default false)
+//   MaxPool     data [N,C,H,W]; attrs kernel, strides, pads_begin, pads_end (ints),
+//               rounding_type ("floor"|"ceil"), auto_pad (as Convolution)
+//   AvgPool     as MaxPool plus exclude_pad (bool)
+//   Relu, Clamp (attrs min, max: float), Convert (attr destination_type: string)
+//   Add, Subtract, Multiply   numpy broadcasting of 2 inputs
+//   Concat      N inputs, attr axis (int, negative counts from the end)
+//   Reshape     attr shape (ints; 0 copies the input dim when special_zero, -1 inferred once),
+//               special_zero (bool, default true)
+//   Transpose   attr order (ints, a permutation)
+//   Squeeze     attr axes (ints; empty squeezes every 1)   Unsqueeze   attr axes (ints)
+//   Interpolate data [N,C,H,W]; attrs mode ("nearest"|"linear"), sizes (ints, output H,W) or
+//               scales (floats, H,W), coordinate_transformation_mode ("half_pixel"|"asymmetric"|
+//               "align_corners"|"pytorch_half_pixel"|"tf_half_pixel_for_nn", default half_pixel),
+//               nearest_mode ("round_prefer_floor"|"round_prefer_ceil"|"floor"|"ceil"|"simple",
+//               default round_prefer_floor)
+//   MVN         attrs axes (ints), normalize_variance (bool), eps (float), eps_mode
+//               ("inside_sqrt"|"outside_sqrt")
+//   Softmax     attr axis (int)
+//   FakeQuantize  x, input_low, input_high, output_low, output_high (the four ranges
+//               broadcast to x); attr levels (int >= 2). Output f32, shape of x.
+//
+// Element types: every op except Parameter/Constant/Convert/Result takes f32
+// activations in a model file; int8 types appear after the LPT rewrites a graph.
+#include <string>
+#include <vector>
+
+#include "ir/graph.hpp"
+
+namespace octet::ir {
+
+const std::vector<std::string>& known_ops();
+bool is_known_op(const std::string& op);
+
+// Validates one node against its inputs' descriptions and returns its outputs.
+// Throws ValidationError without the node prefix (Graph::infer adds it).
+std::vector<TensorDesc> infer_outputs(const Node& node, const std::vector<TensorDesc>& inputs);
+
+// Numpy broadcasting of two shapes; throws ValidationError if incompatible.
+Shape broadcast_shapes(const Shape& a, const Shape& b);
+
+}  // namespace octet::ir
