@@ -16,6 +16,7 @@ const char* attr_type_name(const AttrValue& v);  // "bool", "int", "float", "str
 class Attributes {
 public:
     void set(const std::string& name, AttrValue v) { map_[name] = std::move(v); }
+    void set(const std::string& name, bool v) { map_[name] = v; }  // else set(name, true) picks the int overload
     void set(const std::string& name, int v) { map_[name] = int64_t(v); }
     void set(const std::string& name, float v) { map_[name] = double(v); }
     void set(const std::string& name, const char* v) { map_[name] = std::string(v); }

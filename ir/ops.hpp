@@ -13,6 +13,7 @@
 //               rounding_type ("floor"|"ceil"), auto_pad (as Convolution)
 //   AvgPool     as MaxPool plus exclude_pad (bool)
 //   Relu, Clamp (attrs min, max: float), Convert (attr destination_type: string)
+//   Gelu        1 f32 input; attr approximation_mode ("erf"|"tanh", default erf)
 //   Add, Subtract, Multiply   numpy broadcasting of 2 inputs
 //   Concat      N inputs, attr axis (int, negative counts from the end)
 //   Reshape     attr shape (ints; 0 copies the input dim when special_zero, -1 inferred once),
@@ -32,6 +33,11 @@
 //
 // Element types: every op except Parameter/Constant/Convert/Result takes f32
 // activations in a model file; int8 types appear after the LPT rewrites a graph.
+// Accepted beyond f32: Convolution/MatMul u8|s8 data x s8 weights -> s32
+// accumulators; MaxPool/AvgPool and nearest Interpolate keep u8/s8; Relu, Clamp,
+// Add/Subtract/Multiply (equal input types) and the shape ops keep any type.
+// Gelu, Softmax, MVN, FakeQuantize and linear Interpolate are f32 only.
+// Window geometry (effective pads, output H,W): ir/ops/conv_geometry.hpp.
 #include <string>
 #include <vector>
 

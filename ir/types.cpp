@@ -33,14 +33,18 @@ ElemType parse_elem_type(const std::string& s) {
 bool is_int8(ElemType t) { return t == ElemType::u8 || t == ElemType::s8; }
 
 int64_t num_elements(const Shape& s) {
+    // Every dim is bounded and so is the product of the non-zero ones, whatever
+    // their order, so a shape with a zero dim cannot hide an absurd one.
     int64_t n = 1;
+    bool zero = false;
     for (int64_t d : s) {
         if (d < 0) throw ValidationError("shape " + to_string(s) + " has a negative dimension");
-        if (d != 0 && n > kMaxElements / d)
+        if (d == 0) { zero = true; continue; }
+        if (n > kMaxElements / d)
             throw ValidationError("shape " + to_string(s) + " has more than 2^40 elements");
         n *= d;
     }
-    return n;
+    return zero ? 0 : n;
 }
 
 std::string to_string(const Shape& s) {

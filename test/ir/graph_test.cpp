@@ -41,3 +41,10 @@ TEST_CASE("tensor: element counts never overflow", "[ir][tensor]") {
     REQUIRE(num_elements({}) == 1);
     REQUIRE(num_elements({3, 0, 5}) == 0);
 }
+
+TEST_CASE("tensor: a zero dim does not hide an absurd one, in any order", "[ir][tensor]") {
+    const int64_t big = int64_t(1) << 40;
+    REQUIRE_THROWS_AS(num_elements({4, 0, 7, big}), ValidationError);
+    REQUIRE_THROWS_AS(num_elements({big, 4, 0, 7}), ValidationError);
+    REQUIRE(num_elements({big, 0}) == 0);
+}

@@ -1,0 +1,124 @@
+// compile(): graph -> execution plan. At this stage every executed node runs
+// its reference kernel; later the LPT passes and the JIT kernel registry plug
+// in here, and the plan keeps its shape.
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "engine/plan.hpp"
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "octet/compiled_model.hpp"
+
+namespace octet {
+
+namespace engine {
+
+const char* precision_suffix(ir::ElemType t) {
+    switch (t) {
+    case ir::ElemType::f32: return "FP32";
+    case ir::ElemType::s32: return "I32";
+    case ir::ElemType::u8:
+    case ir::ElemType::s8: return "I8";
+    }
+    return "undef";
+}
+
+}  // namespace engine
+
+namespace {
+
+bool is_not_run_op(const std::string& op) { return op == "Parameter" || op == "Constant" || op == "Result"; }
+
+// The precision a node computes in: that of its first input computed at run
+// time (weights and ranges are Constants), or of input 0 when all are constant.
+ir::ElemType compute_type(const ir::Graph& g, const ir::Node& n) {
+    for (const ir::PortRef& p : n.inputs)
+        if (g.node(p.node).op != "Constant") return g.desc(p).type;
+    if (!n.inputs.empty()) return g.desc(n.inputs[0]).type;
+    return n.outputs.empty() ? ir::ElemType::f32 : n.outputs[0].type;
+}
+
+bool env_flag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+void check_options(const CompileOptions& o) {
+    if (o.threads < 0)
+        throw ArgumentError("CompileOptions::threads must be >= 0 (0 = all cores), got " + std::to_string(o.threads));
+    if (o.streams < 1)
+        throw ArgumentError("CompileOptions::streams must be >= 1, got " + std::to_string(o.streams));
+}
+
+}  // namespace
+
+CompiledModel compile(const Model& model, const CompileOptions& options) {
+    check_options(options);
+    auto plan = std::make_shared<engine::Plan>();
+    // An empty cap falls back to OCTET_MAX_ISA; an invalid name throws ArgumentError.
+    plan->isa = jit::isa_name(jit::best_isa(options.max_isa));
+    plan->threads = options.threads;
+    plan->streams = options.streams;
+    plan->verbose = env_flag("OCTET_VERBOSE");
+
+    plan->graph = model.graph();
+    ir::Graph& g = plan->graph;
+    g.infer();  // cheap, and makes the plan independent of how the Model was made
+
+    // One slot per node output.
+    std::vector<std::vector<int>> slot_of(g.size());
+    size_t slots = 0;
+    for (size_t i = 0; i < g.size(); ++i)
+        for (size_t p = 0; p < g.node(int(i)).outputs.size(); ++p) slot_of[i].push_back(int(slots++));
+    plan->slot_count = slots;
+    auto slot = [&](ir::PortRef p) { return slot_of[size_t(p.node)][size_t(p.port)]; };
+
+    for (int i : g.parameters()) {
+        plan->inputs.push_back({g.node(i).name, g.node(i).outputs.at(0)});
+        plan->input_slots.push_back(slot_of[size_t(i)].at(0));
+    }
+    for (int i : g.results()) {
+        const ir::Node& r = g.node(i);
+        plan->outputs.push_back({r.name, g.desc(r.inputs.at(0))});
+        plan->output_slots.push_back(slot(r.inputs.at(0)));
+    }
+
+    // Steps in topological order.
+    std::vector<int> pinned(slots, 0);  // slots never released: inputs, constants, outputs
+    for (int s : plan->input_slots) pinned[size_t(s)] = 1;
+    for (int s : plan->output_slots) pinned[size_t(s)] = 1;
+    for (int i : g.topo_order()) {
+        const ir::Node& n = g.node(i);
+        engine::Layer layer;
+        layer.node = i;
+        if (n.op == "Constant") {
+            plan->constant_slots.push_back(slot_of[size_t(i)].at(0));
+            plan->constant_values.push_back(n.value);
+            plan->constant_buffers.insert(n.value.raw());
+            pinned[size_t(slot_of[size_t(i)].at(0))] = 1;
+        } else if (!is_not_run_op(n.op)) {
+            engine::Step step;
+            step.node = i;
+            step.exec_type = std::string("ref_") + engine::precision_suffix(compute_type(g, n));
+            for (const ir::PortRef& p : n.inputs) step.input_slots.push_back(slot(p));
+            step.output_slots = slot_of[size_t(i)];
+            layer.step = int(plan->steps.size());
+            plan->steps.push_back(std::move(step));
+        }
+        plan->layers.push_back(layer);
+    }
+
+    // Liveness: release each activation after the last step that reads it.
+    std::vector<int> last_reader(slots, -1);
+    for (size_t s = 0; s < plan->steps.size(); ++s)
+        for (int in : plan->steps[s].input_slots) last_reader[size_t(in)] = int(s);
+    for (size_t s = 0; s < slots; ++s)
+        if (!pinned[s] && last_reader[s] >= 0) plan->steps[size_t(last_reader[s])].release_slots.push_back(int(s));
+
+    return CompiledModel(std::move(plan));
+}
+
+}  // namespace octet

@@ -1,0 +1,45 @@
+#pragma once
+// compile(): all preparation happens here, none at inference. A CompiledModel
+// is a cheap handle to an immutable plan shared by every request created from
+// it, so requests may run concurrently from several threads.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "octet/infer_request.hpp"
+#include "octet/model.hpp"
+
+namespace octet {
+
+namespace engine { struct Plan; }
+
+struct CompileOptions {
+    int threads = 0;      // worker threads per request; 0 = all cores (the reference path uses 1)
+    std::string max_isa;  // caps the ISA like OCTET_MAX_ISA ("avx2", ...); empty = no cap beyond it
+    int streams = 1;      // requests meant to run at once (throughput mode); >= 1
+};
+
+class CompiledModel {
+public:
+    const std::vector<PortInfo>& inputs() const;
+    const std::vector<PortInfo>& outputs() const;
+    // A new request with its own activation storage.
+    InferRequest create_request() const;
+
+    const std::string& isa() const;  // the instruction set kernels were chosen for ("avx2", ...)
+    int threads() const;             // threads per request the options asked for (0 = all)
+    int streams() const;
+    // The graph the plan executes (after the transformations compile applied).
+    const ir::Graph& graph() const;
+
+private:
+    friend CompiledModel compile(const Model&, const CompileOptions&);
+    explicit CompiledModel(std::shared_ptr<const engine::Plan> plan) : plan_(std::move(plan)) {}
+    std::shared_ptr<const engine::Plan> plan_;
+};
+
+// Validates the options (ArgumentError for bad values, UnsupportedError for an
+// ISA the CPU lacks) and builds the execution plan.
+CompiledModel compile(const Model& model, const CompileOptions& options = {});
+
+}  // namespace octet

@@ -1,0 +1,47 @@
+#pragma once
+// One inference context. It owns its activations and counters, so requests
+// created from one CompiledModel can run at the same time on different
+// threads; a single request must not be used from two threads at once.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/tensor.hpp"
+#include "octet/perf_counter.hpp"
+
+namespace octet {
+
+namespace engine { struct Plan; }
+
+class InferRequest {
+public:
+    InferRequest(InferRequest&&) noexcept;
+    InferRequest& operator=(InferRequest&&) noexcept;
+    ~InferRequest();
+
+    // Binds an input (the buffer is shared, not copied; it is read during
+    // infer()). Throws ArgumentError for an unknown index/name or a tensor
+    // whose type or shape differs from the model input.
+    void set_input(size_t index, ir::Tensor tensor);
+    void set_input(const std::string& name, ir::Tensor tensor);
+
+    // Runs the plan on the bound inputs (ArgumentError if one is missing).
+    void infer();
+
+    // Outputs of the last infer(); each is a fresh tensor that later calls do
+    // not overwrite. ArgumentError before the first infer() or for a bad index/name.
+    ir::Tensor output(size_t index) const;
+    ir::Tensor output(const std::string& name) const;
+
+    // Every node of the compiled graph in execution order, with the times of
+    // the last infer() (zero before the first).
+    std::vector<PerfCounter> perf_counters() const;
+
+private:
+    friend class CompiledModel;
+    struct State;
+    explicit InferRequest(std::shared_ptr<const engine::Plan> plan);
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace octet

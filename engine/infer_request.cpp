@@ -1,0 +1,125 @@
+// InferRequest: binds inputs, runs the plan's steps with the reference
+// kernels, times each one, and hands out outputs.
+#include <time.h>
+
+#include <chrono>
+#include <spdlog/spdlog.h>
+
+#include "engine/request_state.hpp"
+#include "ir/error.hpp"
+#include "kernels/ref/ref.hpp"
+
+namespace octet {
+
+namespace {
+
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
+size_t index_of(const std::vector<PortInfo>& ports, const std::string& name, const char* what) {
+    for (size_t i = 0; i < ports.size(); ++i)
+        if (ports[i].name == name) return i;
+    std::string known;
+    for (const PortInfo& p : ports) known += (known.empty() ? "'" : ", '") + p.name + "'";
+    throw ArgumentError(std::string("the model has no ") + what + " named '" + name + "' (it has " + known + ")");
+}
+
+void check_index(size_t index, size_t count, const char* what) {
+    if (index >= count)
+        throw ArgumentError(std::string(what) + " index " + std::to_string(index) + " is out of range: the model has " +
+                            std::to_string(count));
+}
+
+}  // namespace
+
+InferRequest::InferRequest(std::shared_ptr<const engine::Plan> plan) : state_(std::make_unique<State>()) {
+    state_->plan = std::move(plan);
+    state_->slots.resize(state_->plan->slot_count);
+    state_->inputs.resize(state_->plan->inputs.size());
+    state_->times.resize(state_->plan->steps.size());
+}
+
+InferRequest::InferRequest(InferRequest&&) noexcept = default;
+InferRequest& InferRequest::operator=(InferRequest&&) noexcept = default;
+InferRequest::~InferRequest() = default;
+
+void InferRequest::set_input(size_t index, ir::Tensor tensor) {
+    const auto& ports = state_->plan->inputs;
+    check_index(index, ports.size(), "input");
+    const PortInfo& port = ports[index];
+    if (tensor.empty()) throw ArgumentError("input '" + port.name + "': the tensor is empty");
+    if (tensor.type() != port.desc.type || tensor.shape() != port.desc.shape)
+        throw ArgumentError("input '" + port.name + "' expects " + ir::to_string(port.desc.type) + " " +
+                            ir::to_string(port.desc.shape) + ", got " + ir::to_string(tensor.type()) + " " +
+                            ir::to_string(tensor.shape()));
+    state_->inputs[index] = std::move(tensor);
+}
+
+void InferRequest::set_input(const std::string& name, ir::Tensor tensor) {
+    set_input(index_of(state_->plan->inputs, name, "input"), std::move(tensor));
+}
+
+void InferRequest::infer() {
+    State& st = *state_;
+    const engine::Plan& plan = *st.plan;
+    for (size_t i = 0; i < st.inputs.size(); ++i) {
+        if (st.inputs[i].empty()) throw ArgumentError("input '" + plan.inputs[i].name + "' is not set");
+        st.slots[size_t(plan.input_slots[i])] = st.inputs[i];
+    }
+    for (size_t i = 0; i < plan.constant_slots.size(); ++i)
+        st.slots[size_t(plan.constant_slots[i])] = plan.constant_values[i];
+    st.has_run = false;
+    std::vector<ir::Tensor> args;
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+        const engine::Step& step = plan.steps[s];
+        const ir::Node& node = plan.graph.node(step.node);
+        args.clear();
+        for (int in : step.input_slots) args.push_back(st.slots[size_t(in)]);
+        const auto t0 = std::chrono::steady_clock::now();
+        const double c0 = thread_cpu_ms();
+        std::vector<ir::Tensor> results = kernels::ref::eval_node(node, args);
+        const double c1 = thread_cpu_ms();
+        const auto t1 = std::chrono::steady_clock::now();
+        if (results.size() != step.output_slots.size())
+            throw Error(ir::node_prefix(node) + "the kernel returned " + std::to_string(results.size()) +
+                        " outputs, the plan expects " + std::to_string(step.output_slots.size()));
+        for (size_t k = 0; k < results.size(); ++k) st.slots[size_t(step.output_slots[k])] = std::move(results[k]);
+        for (int dead : step.release_slots) st.slots[size_t(dead)] = ir::Tensor();
+        StepTime& t = st.times[s];
+        t.real_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+        t.cpu_ms = c1 - c0;
+        if (plan.verbose)
+            spdlog::info("octet exec: {} ({}) {} {:.3f} ms", node.name, node.op, step.exec_type, t.real_ms);
+    }
+    st.outputs.resize(plan.output_slots.size());
+    for (size_t i = 0; i < plan.output_slots.size(); ++i) {
+        ir::Tensor& v = st.slots[size_t(plan.output_slots[i])];
+        // An output that is a view of a constant or an input must not let the
+        // caller write into the compiled model or its own input: copy it.
+        bool aliases = plan.constant_buffers.count(v.raw()) != 0;
+        for (const ir::Tensor& in : st.inputs) aliases = aliases || in.raw() == v.raw();
+        st.outputs[i] = aliases ? v.clone() : v;
+    }
+    // Hold no activation between runs (the outputs now belong to st.outputs).
+    for (ir::Tensor& v : st.slots) v = ir::Tensor();
+    st.has_run = true;
+}
+
+ir::Tensor InferRequest::output(size_t index) const {
+    check_index(index, state_->plan->outputs.size(), "output");
+    if (!state_->has_run) throw ArgumentError("output requested before infer() has run");
+    return state_->outputs[index];
+}
+
+ir::Tensor InferRequest::output(const std::string& name) const {
+    return output(index_of(state_->plan->outputs, name, "output"));
+}
+
+std::vector<PerfCounter> InferRequest::perf_counters() const {
+    return engine::make_perf_counters(*state_->plan, state_->times);
+}
+
+}  // namespace octet

@@ -1,0 +1,361 @@
+#include "jit/postops.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "ir/error.hpp"
+
+namespace octet::jit {
+
+using namespace Xbyak;
+
+namespace {
+
+uint32_t bits_of(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+bool is_signaling_nan(float f) { return std::isnan(f) && !(bits_of(f) & 0x00400000u); }
+
+void check_vector(const std::vector<float>& v, const char* what, int channels) {
+    if (v.size() > 1 && v.size() != size_t(channels))
+        throw ArgumentError(std::string("epilogue ") + what + " has " + std::to_string(v.size()) +
+                            " values; expected 0, 1 or " + std::to_string(channels) + " (channels)");
+}
+
+}  // namespace
+
+template <Isa isa>
+PostOpEmitter<isa>::PostOpEmitter(Generator& g, const ir::Epilogue& e, int channels, const PostOpRegs& regs)
+    : g_(g), e_(e), channels_(channels), regs_(regs) {
+    if (channels < 1) throw ArgumentError("post-op emitter: channels must be >= 1, got " + std::to_string(channels));
+    check_vector(e.scale, "scale", channels);
+    check_vector(e.bias, "bias", channels);
+    check_vector(e.out_scale, "out_scale", channels);
+    check_vector(e.out_shift, "out_shift", channels);
+    int sums = 0;
+    for (const ir::PostOp& p : e.post_ops) {
+        if (p.kind != ir::PostOp::Kind::sum) continue;
+        if (++sums > 1) throw UnsupportedError("epilogue with more than one sum post-op (one residual per kernel)");
+        if (p.sum_type == ir::ElemType::s32)
+            throw UnsupportedError("sum post-op from an s32 residual (u8, s8 or f32 only)");
+    }
+    if (regs.vtmp == regs.vtmp2 || regs.mask < 1 || regs.mask > 7)
+        throw ArgumentError("post-op emitter: two distinct scratch vectors and an opmask k1..k7 are needed");
+}
+
+template <Isa isa>
+size_t PostOpEmitter<isa>::residual_elem_size() const {
+    const ir::PostOp* s = e_.sum_op();
+    return s ? ir::elem_size(s->sum_type) : 0;
+}
+
+// ---- encodings: legacy SSE two-operand forms on sse42, VEX/EVEX above ----
+
+template <Isa isa> void PostOpEmitter<isa>::add(const Vmm& d, const Operand& s) {
+    if constexpr (Traits::is_vex) g_.vaddps(d, d, s); else g_.addps(d, s);
+}
+template <Isa isa> void PostOpEmitter<isa>::sub(const Vmm& d, const Operand& s) {
+    if constexpr (Traits::is_vex) g_.vsubps(d, d, s); else g_.subps(d, s);
+}
+template <Isa isa> void PostOpEmitter<isa>::mul(const Vmm& d, const Operand& s) {
+    if constexpr (Traits::is_vex) g_.vmulps(d, d, s); else g_.mulps(d, s);
+}
+// max/min: d > s ? d : s and d < s ? d : s, NaN -> s: the reference's ternaries.
+template <Isa isa> void PostOpEmitter<isa>::max(const Vmm& d, const Operand& s) {
+    if constexpr (Traits::is_vex) g_.vmaxps(d, d, s); else g_.maxps(d, s);
+}
+template <Isa isa> void PostOpEmitter<isa>::min(const Vmm& d, const Operand& s) {
+    if constexpr (Traits::is_vex) g_.vminps(d, d, s); else g_.minps(d, s);
+}
+
+// One table row per distinct constant, vlen bytes of copies so that a full
+// vector memory operand reads it (and SSE's 16-byte alignment rule holds).
+template <Isa isa>
+Address PostOpEmitter<isa>::constant(float value) {
+    const uint32_t b = bits_of(value);
+    size_t i = 0;
+    while (i < constants_.size() && constants_[i] != b) ++i;
+    if (i == constants_.size()) constants_.push_back(b);
+    return g_.ptr[g_.rip + table_ + int(i * Traits::vlen)];
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::emit_data() {
+    if (constants_.empty()) return;
+    g_.align(64);
+    g_.L(table_);
+    for (uint32_t b : constants_)
+        for (int l = 0; l < simd_w; ++l) g_.dd(b);
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::set_tail_mask(int n) {
+    if constexpr (Traits::has_mask) {
+        g_.mov(regs_.tmp.cvt32(), (1u << n) - 1);
+        g_.kmovw(Opmask(regs_.mask), regs_.tmp.cvt32());
+    }
+}
+
+// ---- loads and stores of n lanes ----
+
+namespace {
+
+// 1..3 dwords into the low lanes of x (the rest, and the upper ymm/zmm bits
+// under VEX, zeroed).
+template <bool vex>
+void load_xmm_dwords(CodeGenerator& g, const Xmm& x, const RegExp& a, int n) {
+    if (n == 1) {
+        if constexpr (vex) g.vmovss(x, g.ptr[a]); else g.movss(x, g.ptr[a]);
+        return;
+    }
+    if constexpr (vex) g.vmovq(x, g.ptr[a]); else g.movq(x, g.ptr[a]);
+    if (n == 3) {
+        if constexpr (vex) g.vpinsrd(x, x, g.ptr[a + 8], 2); else g.pinsrd(x, g.ptr[a + 8], 2);
+    }
+}
+
+template <bool vex>
+void store_xmm_dwords(CodeGenerator& g, const RegExp& a, const Xmm& x, int n) {
+    if (n == 1) {
+        if constexpr (vex) g.vmovss(g.ptr[a], x); else g.movss(g.ptr[a], x);
+        return;
+    }
+    if constexpr (vex) g.vmovq(g.ptr[a], x); else g.movq(g.ptr[a], x);
+    if (n == 3) {
+        if constexpr (vex) g.vpextrd(g.ptr[a + 8], x, 2); else g.pextrd(g.ptr[a + 8], x, 2);
+    }
+}
+
+}  // namespace
+
+template <Isa isa>
+void PostOpEmitter<isa>::load_s32(const Vmm& v, const RegExp& addr, int n) {
+    if (n < 1 || n > simd_w)
+        throw ArgumentError("post-op emitter: " + std::to_string(n) + " lanes in a " +
+                            std::to_string(simd_w) + "-lane vector");
+    if constexpr (Traits::has_mask) {
+        if (n < simd_w) set_tail_mask(n);
+    }
+    load_dwords(v, addr, n);
+}
+
+// Assumes the tail mask is already set (AVX-512, n < simd_w).
+template <Isa isa>
+void PostOpEmitter<isa>::load_dwords(const Vmm& v, const RegExp& addr, int n) {
+    const Xmm x(v.getIdx());
+    if (n == simd_w) {
+        if constexpr (Traits::is_vex) g_.vmovups(v, g_.ptr[addr]); else g_.movups(v, g_.ptr[addr]);
+    } else if constexpr (Traits::has_mask) {
+        g_.vmovups(v | Opmask(regs_.mask) | Xbyak::util::T_z, g_.ptr[addr]);
+    } else if constexpr (Traits::is_vex) {  // ymm, 1..7 lanes
+        if (n < 4) {
+            load_xmm_dwords<true>(g_, x, addr, n);
+        } else if (n == 4) {
+            g_.vmovups(x, g_.ptr[addr]);
+        } else {
+            // high lanes first, moved up, then the low 4 inserted from memory.
+            load_xmm_dwords<true>(g_, x, addr + 16, n - 4);
+            g_.vperm2f128(v, v, v, 0x08);  // high <- low, low <- 0
+            g_.vinsertf128(v, v, g_.ptr[addr], 0);
+        }
+    } else {
+        load_xmm_dwords<false>(g_, x, addr, n);
+    }
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::load_bytes_to_s32(const Vmm& v, const RegExp& addr, int n, bool is_signed) {
+    const Xmm x(v.getIdx());
+    if (n == simd_w) {
+        if constexpr (Traits::is_vex) {
+            if (is_signed) g_.vpmovsxbd(v, g_.ptr[addr]); else g_.vpmovzxbd(v, g_.ptr[addr]);
+        } else {
+            if (is_signed) g_.pmovsxbd(v, g_.ptr[addr]); else g_.pmovzxbd(v, g_.ptr[addr]);
+        }
+        return;
+    }
+    if constexpr (Traits::has_mask) {
+        // A byte-masked load (fault suppression on masked bytes), then widen.
+        const Xmm staging(regs_.vtmp);
+        g_.vmovdqu8(staging | Opmask(regs_.mask) | Xbyak::util::T_z, g_.ptr[addr]);
+        if (is_signed) g_.vpmovsxbd(v, staging); else g_.vpmovzxbd(v, staging);
+    } else if constexpr (Traits::is_vex) {
+        g_.vpxor(x, x, x);
+        for (int i = 0; i < n; ++i) g_.vpinsrb(x, x, g_.ptr[addr + i], i);
+        if (is_signed) g_.vpmovsxbd(v, x); else g_.vpmovzxbd(v, x);
+    } else {
+        g_.pxor(x, x);
+        for (int i = 0; i < n; ++i) g_.pinsrb(x, g_.ptr[addr + i], i);
+        if (is_signed) g_.pmovsxbd(x, x); else g_.pmovzxbd(x, x);
+    }
+}
+
+// Clobbers v when n < simd_w on AVX2 (its high half is extracted in place).
+template <Isa isa>
+void PostOpEmitter<isa>::store_dwords(const RegExp& addr, const Vmm& v, int n) {
+    const Xmm x(v.getIdx());
+    if (n == simd_w) {
+        if constexpr (Traits::is_vex) g_.vmovups(g_.ptr[addr], v); else g_.movups(g_.ptr[addr], v);
+    } else if constexpr (Traits::has_mask) {
+        g_.vmovups(g_.ptr[addr] | Opmask(regs_.mask), v);
+    } else if constexpr (Traits::is_vex) {
+        if (n < 4) {
+            store_xmm_dwords<true>(g_, addr, x, n);
+        } else {
+            g_.vmovups(g_.ptr[addr], x);
+            if (n > 4) {
+                g_.vextractf128(x, v, 1);
+                store_xmm_dwords<true>(g_, addr + 16, x, n - 4);
+            }
+        }
+    } else {
+        store_xmm_dwords<false>(g_, addr, x, n);
+    }
+}
+
+// v: s32 lanes already inside the byte type's range, so every pack is exact.
+template <Isa isa>
+void PostOpEmitter<isa>::store_bytes(const RegExp& addr, const Vmm& v, int n, bool is_signed) {
+    const Xmm x(v.getIdx());
+    if constexpr (Traits::has_mask) {
+        const Xmm packed(regs_.vtmp);
+        if (is_signed) g_.vpmovsdb(packed, v); else g_.vpmovusdb(packed, v);
+        if (n == simd_w) g_.vmovdqu(g_.ptr[addr], packed);
+        else g_.vmovdqu8(g_.ptr[addr] | Opmask(regs_.mask), packed);
+    } else if constexpr (Traits::is_vex) {
+        const Xmm high(regs_.vtmp);
+        g_.vextracti128(high, v, 1);
+        g_.vpackssdw(x, x, high);  // lanes 0..7 as s16, in order
+        if (is_signed) g_.vpacksswb(x, x, x); else g_.vpackuswb(x, x, x);
+        int i = 0;
+        if (n == 8) {
+            g_.vmovq(g_.ptr[addr], x);
+            i = 8;
+        } else if (n >= 4) {
+            g_.vmovd(g_.ptr[addr], x);
+            i = 4;
+        }
+        for (; i < n; ++i) g_.vpextrb(g_.ptr[addr + i], x, i);
+    } else {
+        g_.packssdw(x, x);
+        if (is_signed) g_.packsswb(x, x); else g_.packuswb(x, x);
+        if (n == 4) {
+            g_.movd(g_.ptr[addr], x);
+        } else {
+            for (int i = 0; i < n; ++i) g_.pextrb(g_.ptr[addr + i], x, i);
+        }
+    }
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Operand&),
+                                                const Vmm& v, size_t size, size_t param_offset,
+                                                const Channel& oc, int n) {
+    const Vmm t(regs_.vtmp);
+    g_.mov(regs_.tmp, g_.ptr[regs_.params + int(param_offset)]);
+    if (size == 1) {
+        if constexpr (Traits::is_vex) {
+            g_.vbroadcastss(t, g_.ptr[regs_.tmp]);
+        } else {
+            g_.movss(t, g_.ptr[regs_.tmp]);
+            g_.shufps(t, t, 0);
+        }
+    } else {
+        const RegExp a = oc.has_reg ? regs_.tmp + oc.reg * 4 + oc.offset * 4 : regs_.tmp + oc.offset * 4;
+        load_dwords(t, a, n);
+    }
+    (this->*op)(v, t);
+}
+
+// ---- the chain ----
+
+template <Isa isa>
+void PostOpEmitter<isa>::apply(const Vmm& v, const Channel& oc, int n, const RegExp& residual,
+                               const RegExp& dst) {
+    if (n < 1 || n > simd_w)
+        throw ArgumentError("post-op emitter: " + std::to_string(n) + " lanes in a " +
+                            std::to_string(simd_w) + "-lane vector");
+    if (v.getIdx() == regs_.vtmp || v.getIdx() == regs_.vtmp2)
+        throw ArgumentError("post-op emitter: the accumulator is one of its scratch registers");
+    if constexpr (Traits::has_mask) {
+        if (n < simd_w) set_tail_mask(n);
+    }
+    const bool f32_dst = e_.dst_type == ir::ElemType::f32;
+    const float zero = 0.f;
+
+    if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
+
+    // ×1 is exact on a converted integer: an empty scale emits nothing.
+    if (!e_.scale.empty())
+        op_with_channel_vector(&PostOpEmitter::mul, v, e_.scale.size(), offsetof(PostOpParams, scale), oc, n);
+    // +0 turns -0 into +0: it changes f32 results, never integer ones.
+    if (!e_.bias.empty())
+        op_with_channel_vector(&PostOpEmitter::add, v, e_.bias.size(), offsetof(PostOpParams, bias), oc, n);
+    else if (f32_dst)
+        add(v, constant(zero));
+
+    bool maybe_snan = false;  // a clamp bound may pass a signaling NaN through unquieted
+    for (const ir::PostOp& p : e_.post_ops) {
+        switch (p.kind) {
+        case ir::PostOp::Kind::relu:
+            max(v, constant(zero));
+            break;
+        case ir::PostOp::Kind::clamp:
+            max(v, constant(p.lo));
+            min(v, constant(p.hi));
+            maybe_snan = maybe_snan || is_signaling_nan(p.lo) || is_signaling_nan(p.hi);
+            break;
+        case ir::PostOp::Kind::sum: {
+            const Vmm t(regs_.vtmp2);
+            if (p.sum_type == ir::ElemType::f32) {
+                load_dwords(t, residual, n);
+            } else {
+                load_bytes_to_s32(t, residual, n, p.sum_type == ir::ElemType::s8);
+                if constexpr (Traits::is_vex) g_.vcvtdq2ps(t, t); else g_.cvtdq2ps(t, t);
+            }
+            // r - (+0) and r × 1 leave every value's bits as the add below sees them.
+            if (bits_of(p.sum_zero_point) != 0) sub(t, constant(p.sum_zero_point));
+            if (p.sum_scale != 1.f) mul(t, constant(p.sum_scale));
+            add(v, t);
+            maybe_snan = false;  // the add quiets
+            break;
+        }
+        }
+    }
+
+    if (!e_.out_scale.empty())
+        op_with_channel_vector(&PostOpEmitter::mul, v, e_.out_scale.size(), offsetof(PostOpParams, out_scale), oc, n);
+    else if (f32_dst && maybe_snan)
+        mul(v, constant(1.f));
+    if (!e_.out_shift.empty())
+        op_with_channel_vector(&PostOpEmitter::add, v, e_.out_shift.size(), offsetof(PostOpParams, out_shift), oc, n);
+    else if (f32_dst)
+        add(v, constant(zero));
+
+    if (f32_dst) {
+        store_dwords(dst, v, n);
+        return;
+    }
+    float lo, hi;
+    ir::dst_bounds(e_.dst_type, lo, hi);
+    max(v, constant(lo));  // NaN -> lo
+    min(v, constant(hi));
+    if constexpr (Traits::is_vex) g_.vcvtps2dq(v, v); else g_.cvtps2dq(v, v);  // half to even (MXCSR)
+    if (e_.dst_type == ir::ElemType::s32)
+        store_dwords(dst, v, n);
+    else
+        store_bytes(dst, v, n, e_.dst_type == ir::ElemType::s8);
+}
+
+template class PostOpEmitter<Isa::sse42>;
+template class PostOpEmitter<Isa::avx2>;
+template class PostOpEmitter<Isa::avx_vnni>;
+template class PostOpEmitter<Isa::avx512_core>;
+template class PostOpEmitter<Isa::avx512_core_vnni>;
+template class PostOpEmitter<Isa::amx>;
+
+}  // namespace octet::jit

@@ -1,0 +1,39 @@
+#pragma once
+// An int8 matmul prepared for one problem; see kernels/kernel.hpp. Layouts are
+// those of the reference (kernels/matmul/ref.hpp): A [batch][M][K] u8/s8 with a
+// zero point, B [batch][K][N] s8 given plain and packed at creation (constant
+// weights), dst and residual [batch][M][N].
+#include <memory>
+#include <vector>
+
+#include "ir/epilogue.hpp"
+#include "ir/types.hpp"
+#include "kernels/kernel.hpp"
+#include "kernels/matmul/desc.hpp"
+
+namespace octet::kernels {
+
+struct MatmulProblem {
+    MatmulDesc desc;
+    ir::ElemType a_type = ir::ElemType::u8;
+    int32_t a_zero_point = 0;
+    std::vector<int8_t> b;               // plain [batch][K][N], desc.b_elems() values
+    ir::Epilogue epilogue;
+};
+
+struct MatmulArgs {
+    const void* a = nullptr;
+    const void* residual = nullptr;
+    void* dst = nullptr;
+};
+
+class MatmulKernel : public Kernel {
+public:
+    virtual void run(const MatmulArgs& args, int64_t begin, int64_t end) const = 0;
+    void run(const MatmulArgs& args) const { run(args, 0, work_units()); }
+};
+
+// The reference as a kernel ("ref_I8"): one work unit per batch element.
+std::unique_ptr<MatmulKernel> make_matmul_ref_kernel(const MatmulProblem& p);
+
+}  // namespace octet::kernels

@@ -1,0 +1,84 @@
+// The per-layer performance counters.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "octet/octet.hpp"
+#include "test_graphs.hpp"
+
+using namespace octet;
+
+TEST_CASE("perf counters list every node with status and exec type", "[engine]") {
+    ir::Graph g = test::conv_graph();
+    CompiledModel compiled = compile(Model::from_graph(g));
+    InferRequest request = compiled.create_request();
+    request.set_input(0, test::random_tensor(ir::ElemType::f32, {1, 2, 6, 6}, 1));
+    request.infer();
+    const std::vector<PerfCounter> pcs = request.perf_counters();
+    REQUIRE(pcs.size() == g.size());
+    std::map<std::string, PerfCounter> by_name;
+    for (const PerfCounter& pc : pcs) by_name[pc.layer_name] = pc;
+    REQUIRE(by_name.size() == g.size());
+    for (const char* name : {"x", "w", "bias", "y"}) {
+        CHECK(by_name[name].exec_status == "NOT_RUN");
+        CHECK(by_name[name].exec_type == "undef");
+        CHECK(by_name[name].real_time_ms == 0);
+    }
+    CHECK(by_name["x"].layer_type == "Parameter");
+    CHECK(by_name["w"].layer_type == "Constant");
+    CHECK(by_name["y"].layer_type == "Result");
+    for (const char* name : {"conv", "relu", "add", "pool"}) {
+        CHECK(by_name[name].exec_status == "EXECUTED");
+        CHECK(by_name[name].exec_type == "ref_FP32");
+        CHECK(by_name[name].real_time_ms >= 0);
+        CHECK(by_name[name].cpu_time_ms >= 0);
+    }
+    CHECK(by_name["conv"].layer_type == "Convolution");
+    CHECK(by_name["pool"].layer_type == "MaxPool");
+    // Execution order: every node after its inputs.
+    std::map<std::string, size_t> pos;
+    for (size_t i = 0; i < pcs.size(); ++i) pos[pcs[i].layer_name] = i;
+    CHECK(pos["x"] < pos["conv"]);
+    CHECK(pos["conv"] < pos["relu"]);
+    CHECK(pos["add"] < pos["pool"]);
+    CHECK(pos["pool"] < pos["y"]);
+}
+
+TEST_CASE("nodes reading int8 data report ref_I8", "[engine]") {
+    ir::Graph g;
+    auto x = g.parameter("x", ir::ElemType::f32, {1, 1, 4, 4});
+    ir::Attributes to_u8;
+    to_u8.set("destination_type", "u8");
+    auto q = g.add("Convert", "to_u8", {x}, to_u8);
+    ir::Attributes pool;
+    pool.set("kernel", std::vector<int64_t>{2, 2});
+    pool.set("strides", std::vector<int64_t>{2, 2});
+    pool.set("pads_begin", std::vector<int64_t>{0, 0});
+    pool.set("pads_end", std::vector<int64_t>{0, 0});
+    auto p = g.add("MaxPool", "pool", {q}, pool);
+    ir::Attributes to_f32;
+    to_f32.set("destination_type", "f32");
+    g.result("y", g.add("Convert", "to_f32", {p}, to_f32));
+    CompiledModel compiled = compile(Model::from_graph(g));
+    InferRequest request = compiled.create_request();
+    ir::Tensor in(ir::ElemType::f32, {1, 1, 4, 4});
+    for (int i = 0; i < 16; ++i) in.data<float>()[i] = float(i);
+    request.set_input(0, in);
+    request.infer();
+    std::map<std::string, std::string> exec;
+    for (const PerfCounter& pc : request.perf_counters()) exec[pc.layer_name] = pc.exec_type;
+    CHECK(exec["to_u8"] == "ref_FP32");
+    CHECK(exec["pool"] == "ref_I8");
+    CHECK(exec["to_f32"] == "ref_I8");
+    const float* y = request.output(0).data<float>();
+    CHECK(y[0] == 5.f);
+    CHECK(y[3] == 15.f);
+}
+
+TEST_CASE("perf counters before any infer() are zero", "[engine]") {
+    CompiledModel compiled = compile(Model::from_graph(test::conv_graph()));
+    for (const PerfCounter& pc : compiled.create_request().perf_counters()) {
+        CHECK(pc.real_time_ms == 0);
+        CHECK(pc.cpu_time_ms == 0);
+    }
+}

@@ -1,0 +1,94 @@
+#include "args.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace octet::tools {
+
+namespace {
+
+constexpr long kMaxIterations = 1000000000L;
+constexpr double kMaxSeconds = 1e6;
+constexpr int kMaxThreads = 4096;
+
+long parse_int(const std::string& flag, const std::string& v, long lo, long hi) {
+    errno = 0;
+    char* end = nullptr;
+    const long x = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno == ERANGE || x < lo || x > hi)
+        throw UsageError(flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", got '" + v + "'");
+    return x;
+}
+
+double parse_seconds(const std::string& flag, const std::string& v) {
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(x) || x <= 0 || x > kMaxSeconds)
+        throw UsageError(flag + " expects a number of seconds > 0, got '" + v + "'");
+    return x;
+}
+
+}  // namespace
+
+Args parse_args(const std::vector<std::string>& argv) {
+    Args a;
+    for (size_t i = 0; i < argv.size(); ++i) {
+        const std::string& flag = argv[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= argv.size()) throw UsageError(flag + " needs a value (see -h)");
+            return argv[++i];
+        };
+        if (flag == "-h" || flag == "-help" || flag == "--help") a.help = true;
+        else if (flag == "-m") a.model = value();
+        else if (flag == "-niter") a.niter = parse_int(flag, value(), 1, kMaxIterations);
+        else if (flag == "-t") a.time_s = parse_seconds(flag, value());
+        else if (flag == "-nthreads") a.nthreads = int(parse_int(flag, value(), 0, kMaxThreads));
+        else if (flag == "-i") a.inputs = value();
+        else if (flag == "-o") a.outputs = value();
+        else if (flag == "-pc") a.perf_counts = true;
+        else if (flag == "-compare_fp32") a.compare_fp32 = true;
+        else throw UsageError("unknown flag '" + flag + "' (see -h)");
+    }
+    if (a.model.empty()) throw UsageError("-m needs a model: a .json file or zoo:<name>");
+    return a;
+}
+
+std::string help_text() {
+    return R"(jitbench: run and profile an octet model (flags as in OpenVINO's benchmark_app)
+
+usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-i spec] [-o spec]
+                [-pc] [-compare_fp32] [-h]
+
+  -m <model>       model to run: a .json file (octet format, constants in the .bin beside it)
+                   or zoo:<name> for a built-in model (default zoo:resnet50-int8)
+  -niter N         run exactly N iterations (N >= 1)
+  -t seconds       without -niter: run for this long, at least once (default 10)
+  -nthreads N      threads per inference (0 = all cores, the default). Accepted and reported;
+                   the reference path of this version runs single-threaded
+  -i spec          input data instead of random N(0,1) values (seed 1). spec is a file for a
+                   one-input model, or name:file,name2:file2,... naming every input. A file is
+                   raw little-endian tensors in the input's type and shape, back to back: K of
+                   them mean K inferences (its size must be a multiple of one tensor); or .npy
+                   (v1/v2/v3, little-endian, C order, matching dtype) of shape [K, <input shape>],
+                   [K, <input shape without its leading 1>] or exactly the input shape (K = 1).
+                   Iteration j uses input set j mod K; every set runs at least once, so
+                   -niter must be >= K
+  -o spec          write the outputs of those K inferences (or of the first iteration without
+                   -i) back to back, in the same formats (.npy when the name ends in .npy, shape
+                   [K, <output shape>]); file or name:file,... as for -i
+  -pc              print the per-layer performance counters (layerName, execStatus, layerType,
+                   execType, realTime, cpuTime, averaged over the iterations); on by default
+  -compare_fp32    also run the f32 counterpart of the model (every FakeQuantize bypassed) on
+                   the same inputs and print, per output, cosine similarity, max abs difference
+                   and top-5 overlap for a [1,K] classifier output
+  -h, -help        print this help
+
+environment: OCTET_MAX_ISA=<isa> caps the instruction set (sse42, avx2, avx512_core, ...);
+             OCTET_VERBOSE=1 logs one line per executed node.
+exit codes:  0 success, 1 model or data error, 2 bad flag or flag value.
+)";
+}
+
+}  // namespace octet::tools

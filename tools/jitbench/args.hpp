@@ -1,0 +1,32 @@
+#pragma once
+// jitbench's command line, in OpenVINO benchmark_app's style (-flag value).
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace octet::tools {
+
+// A bad flag or flag value: jitbench prints it and exits with code 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Args {
+    std::string model = "zoo:resnet50-int8";
+    std::optional<long> niter;       // exactly this many iterations when set
+    double time_s = 10.0;            // otherwise run this long
+    int nthreads = 0;                // 0 = all cores
+    std::string inputs;              // -i: "file" or "name:file,name2:file2"
+    std::string outputs;             // -o: same syntax
+    bool perf_counts = true;         // the per-layer table (printed by default in v0)
+    bool compare_fp32 = false;
+    bool help = false;
+};
+
+// Throws UsageError naming the flag and what is wrong.
+Args parse_args(const std::vector<std::string>& argv);
+std::string help_text();
+
+}  // namespace octet::tools

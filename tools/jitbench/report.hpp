@@ -1,0 +1,29 @@
+#pragma once
+// What jitbench prints: latency and throughput, the per-layer counter table
+// of the seed documents, and the int8-vs-f32 agreement.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/compare.hpp"
+#include "model_run.hpp"
+
+namespace octet::tools {
+
+// Median, average, min, max latency and throughput (benchmark_app's sync
+// formula: batch * 1000 / median latency).
+void print_latency(std::ostream& os, const RunStats& stats, int64_t batch);
+
+// layerName execStatus layerType execType realTime (ms) cpuTime (ms), one row
+// per node, then the totals.
+void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters);
+
+// One line per (inference, output).
+struct AgreementRow {
+    size_t inference = 0;
+    std::string output;
+    engine::OutputAgreement agreement;
+};
+void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows);
+
+}  // namespace octet::tools
