@@ -40,6 +40,7 @@ InferRequest::InferRequest(std::shared_ptr<const engine::Plan> plan) : state_(st
     state_->slots.resize(state_->plan->slot_count);
     state_->inputs.resize(state_->plan->inputs.size());
     state_->times.resize(state_->plan->steps.size());
+    state_->pool = std::make_unique<engine::ThreadPool>(state_->plan->threads);
 }
 
 InferRequest::InferRequest(InferRequest&&) noexcept = default;
@@ -80,7 +81,13 @@ void InferRequest::infer() {
         for (int in : step.input_slots) args.push_back(st.slots[size_t(in)]);
         const auto t0 = std::chrono::steady_clock::now();
         const double c0 = thread_cpu_ms();
-        std::vector<ir::Tensor> results = kernels::ref::eval_node(node, args);
+        std::vector<ir::Tensor> results;
+        if (step.exec) {
+            for (const ir::TensorDesc& d : node.outputs) results.emplace_back(d.type, d.shape);
+            step.exec->run(args, results, *st.pool);
+        } else {
+            results = kernels::ref::eval_node(node, args);
+        }
         const double c1 = thread_cpu_ms();
         const auto t1 = std::chrono::steady_clock::now();
         if (results.size() != step.output_slots.size())

@@ -7,6 +7,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include <memory>
+
+#include "engine/executable.hpp"
 #include "ir/graph.hpp"
 #include "octet/model.hpp"
 
@@ -18,6 +21,8 @@ struct Step {
     std::vector<int> input_slots;
     std::vector<int> output_slots;
     std::vector<int> release_slots;   // activations whose last reader is this step
+    // A prepared kernel; null: the node is evaluated by the reference (kernels/ref).
+    std::shared_ptr<const Executable> exec;
 };
 
 // One row of the counter table: a node of the graph in execution order.

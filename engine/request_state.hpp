@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/plan.hpp"
+#include "engine/threads.hpp"
 #include "octet/infer_request.hpp"
 
 namespace octet {
@@ -21,6 +22,7 @@ struct InferRequest::State {
     std::vector<ir::Tensor> outputs;  // of the last infer(), Result order
     std::vector<StepTime> times;      // per plan step, of the last infer()
     bool has_run = false;
+    std::unique_ptr<engine::ThreadPool> pool;  // the request's threads (plan.threads)
 };
 
 namespace engine {
