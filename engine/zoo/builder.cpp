@@ -216,4 +216,16 @@ BuiltModel ModelBuilder::finish() {
     return m;
 }
 
+ir::PortRef ModelBuilder::classifier(const std::string& pool, const std::string& fc, ir::PortRef x) {
+    const int64_t c = channels(x);
+    x = global_avg_pool(pool, x);
+    ir::Attributes flat;
+    flat.set("shape", std::vector<int64_t>{1, c});
+    x = op("Reshape", "flatten", {x}, flat);
+    x = linear(fc, x, 1000, std::sqrt(2.f / float(c)), 0.01f, {1, 1000});
+    ir::Attributes softmax;
+    softmax.set("axis", ir::AttrValue(int64_t(1)));
+    return op("Softmax", "prob", {x}, softmax);
+}
+
 }  // namespace octet::zoo

@@ -78,6 +78,9 @@ public:
     ir::PortRef clamp(const std::string& name, ir::PortRef x, float lo, float hi);
     // Global average pool of an NCHW tensor: AvgPool with a kernel of its spatial size.
     ir::PortRef global_avg_pool(const std::string& name, ir::PortRef x);
+    // The ImageNet head both CNNs share: global average pool `pool`, flatten to
+    // [1, C], fully connected `fc` to 1000 classes (Kaiming std), Softmax "prob".
+    ir::PortRef classifier(const std::string& pool, const std::string& fc, ir::PortRef x);
 
     // Infers the graph (checking every node) and hands it over with the statistics.
     BuiltModel finish();

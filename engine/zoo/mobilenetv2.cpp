@@ -51,14 +51,7 @@ BuiltModel build_mobilenetv2() {
             x = inverted_residual(b, block++, x, s.expansion, s.channels, i == 0 ? s.stride : 1);
 
     x = relu6(b, "conv_last_relu", b.conv_bn({"conv_last", 1280, 1, 1, 0}, x));
-    x = b.global_avg_pool("global_average_pooling", x);
-    ir::Attributes flat;
-    flat.set("shape", std::vector<int64_t>{1, 1280});
-    x = b.op("Reshape", "flatten", {x}, flat);
-    x = b.linear("predictions", x, 1000, std::sqrt(2.f / 1280.f), 0.01f, {1, 1000});
-    ir::Attributes softmax;
-    softmax.set("axis", ir::AttrValue(int64_t(1)));
-    x = b.op("Softmax", "prob", {x}, softmax);
+    x = b.classifier("global_average_pooling", "predictions", x);
     b.result("output", x);
     return b.finish();
 }

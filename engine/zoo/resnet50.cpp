@@ -53,14 +53,7 @@ BuiltModel build_resnet50() {
         }
     }
 
-    x = b.global_avg_pool("pool5", x);
-    ir::Attributes flat;
-    flat.set("shape", std::vector<int64_t>{1, 2048});
-    x = b.op("Reshape", "flatten", {x}, flat);
-    x = b.linear("fc1000", x, 1000, std::sqrt(2.f / 2048.f), 0.01f, {1, 1000});
-    ir::Attributes softmax;
-    softmax.set("axis", ir::AttrValue(int64_t(1)));
-    x = b.op("Softmax", "prob", {x}, softmax);
+    x = b.classifier("pool5", "fc1000", x);
     b.result("output", x);
     return b.finish();
 }
