@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # Installs every Debian package octet needs (idempotent: only what is missing).
-#   scripts/setup.sh            build + test dependencies
+#   scripts/setup.sh            build + test dependencies, including the Bochs emulator lane
+#                               (packages + guest kernel cache, see tools/emu/README.md)
 #   scripts/setup.sh --bench    also the peers used by bench/ (oneDNN, XNNPACK)
-#   scripts/setup.sh --emu      also the Bochs emulator lane
+#   scripts/setup.sh --no-emu   without the emulator lane (its CTest test `emu` then fails)
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libxbyak-dev libcpu-features-dev nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev
       binutils)
+emu_pkgs=(bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso cpio)
+emu=1
 for a in "$@"; do
   case "$a" in
-    --bench) pkgs+=(libdnnl-dev libxnnpack-dev) ;;
-    --emu)   pkgs+=(bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso cpio) ;;
+    --bench)  pkgs+=(libdnnl-dev libxnnpack-dev) ;;
+    --emu)    emu=1 ;;   # the default; kept for old command lines
+    --no-emu) emu=0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
+[ "$emu" = 0 ] || pkgs+=("${emu_pkgs[@]}")
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# The emu lane's guest kernel (apt-get download, once) and /init, cached per user.
+prepare_emu() {
+  [ "$emu" = 1 ] || return 0
+  local rib; rib="$(cd "$(dirname "$0")/.." && pwd)/tools/emu/run-in-bochs.sh"
+  bash "$rib" -P && return 0
+  echo "setup.sh: retrying the emulator cache after apt-get update" >&2
+  $SUDO apt-get update -q && bash "$rib" -P
+}
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then echo "setup.sh: all ${#pkgs[@]} packages present"; exit 0; fi
+if [ ${#missing[@]} -eq 0 ]; then echo "setup.sh: all ${#pkgs[@]} packages present"; prepare_emu; exit 0; fi
 echo "setup.sh: installing ${missing[*]}"
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+prepare_emu
