@@ -1,0 +1,320 @@
+#include "kernels/conv/jit_conv_generator.hpp"
+
+#include <algorithm>
+
+#include "ir/error.hpp"
+#include "jit/postops.hpp"
+
+namespace octet::kernels::conv_jit {
+
+using namespace Xbyak;
+using jit::Isa;
+using jit::IsaTraits;
+
+namespace {
+
+constexpr int kMaxUrW = 12;  // code size grows with ur_w² in the flat tails
+
+int vreg_count(Isa isa) { return jit::isa_simd_width(isa) == 16 ? 32 : 16; }
+bool isa_vnni(Isa isa) {
+    return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni || isa == Isa::amx;
+}
+
+}  // namespace
+
+// Registers: nb weight vectors (2·nb when split), the broadcast activation,
+// without VNNI a product temporary and s16 ones, then ur·nb accumulators.
+int max_ur_w(Isa isa, int nb_oc, bool split) {
+    const int extra = nb_oc * (split ? 2 : 1) + 1 + (isa_vnni(isa) ? 0 : 2);
+    return std::max(0, std::min(kMaxUrW, (vreg_count(isa) - extra) / nb_oc));
+}
+
+namespace {
+
+template <Isa kIsa>
+class JitConv : public jit::Generator {
+public:
+    using Traits = IsaTraits<kIsa>;
+    using Vmm = typename Traits::Vmm;
+    static constexpr int simd_w = Traits::simd_w;
+    static constexpr int vlen = Traits::vlen;
+    static constexpr bool vnni = Traits::has_vnni;
+    static constexpr bool evex = Traits::has_mask;
+    static constexpr bool vex = Traits::is_vex;
+
+    JitConv(const Conf& c, const ir::Epilogue& e)
+        : Generator(kIsa, 1024 * 1024), c_(c), e_(e),
+          post_(*this, e, int(c.oc), jit::PostOpRegs{reg_params, rax, w_idx(0), b_idx(), 1}) {
+        if (c.ur_w < 1 || c.ur_w > max_ur_w(kIsa, c.nb_oc, c.split))
+            throw ArgumentError(c.name + ": ur_w " + std::to_string(c.ur_w) + " does not fit the registers");
+        if (vnni && c.split) throw ArgumentError(c.name + ": VNNI needs no split weights");
+    }
+    std::string name() const override { return c_.name; }
+
+private:
+    // ---- registers ----
+    const Reg64 reg_args = rdi, reg_params = rsi, reg_oc = rbx, reg_kh = rcx, reg_icq = rdx;
+    const Reg64 reg_src_blk = r8, reg_src_ky = r9, reg_s = r10, reg_w = r11, reg_wei_ky = r12;
+    const Reg64 reg_dst = r13, reg_res = r14, reg_cnt = r15;
+
+    // Scratch vectors first, accumulators above them: the emitter's scratch
+    // (W(0), B) must be below 16 for its VEX-encoded byte stores on AVX-512.
+    int w_idx(int j) const { return j; }
+    int w2_idx(int j) const { return c_.nb_oc + j; }
+    int b_idx() const { return c_.nb_oc * (c_.split ? 2 : 1); }
+    int acc_base() const { return b_idx() + (vnni ? 1 : 3); }
+    Vmm acc(int p, int j) const { return Vmm(acc_base() + p * c_.nb_oc + j); }
+    Vmm W(int j) const { return Vmm(w_idx(j)); }
+    Vmm W2(int j) const { return Vmm(w2_idx(j)); }
+    Vmm B() const { return Vmm(b_idx()); }
+    Vmm T() const { return Vmm(b_idx() + 1); }
+    Vmm ONES() const { return Vmm(b_idx() + 2); }
+
+    // ---- instructions in the ISA's encoding ----
+    void load_vec(const Vmm& v, const Address& a) {
+        if constexpr (evex) vmovdqu32(v, a);
+        else if constexpr (vex) vmovdqu(v, a);
+        else movdqu(v, a);
+    }
+    void zero(const Vmm& v) {
+        if constexpr (evex) vpxord(v, v, v);
+        else if constexpr (vex) vpxor(v, v, v);
+        else pxor(v, v);
+    }
+    void xor80(const Vmm& v) {
+        if constexpr (evex) vpxord(v, v, ptr_b[rip + l_c80_]);
+        else if constexpr (vex) vpxor(v, v, ptr[rip + l_c80_]);
+        else pxor(v, ptr[rip + l_c80_]);
+    }
+    // 4 activation bytes at a into every lane of B; `bytes` < 4 reads only those
+    // (zero-filled above them) so the last pixel never reads past the buffer.
+    void broadcast(const RegExp& a, int bytes) {
+        const Vmm b = B();
+        const Xmm x(b.getIdx());
+        if (bytes == 4) {
+            if constexpr (vex) vpbroadcastd(b, dword[a]);
+            else { movd(x, dword[a]); pshufd(x, x, 0); }
+            return;
+        }
+        if (bytes == 1) movzx(eax, byte[a]);
+        else movzx(eax, word[a]);
+        if (bytes == 3) {
+            movzx(edx, byte[a + 2]);
+            shl(edx, 16);
+            or_(eax, edx);
+        }
+        if constexpr (vex) { vmovd(x, eax); vpbroadcastd(b, x); }
+        else { movd(x, eax); pshufd(x, x, 0); }
+    }
+    // acc += Σ4 u8(a)·s8(w) per lane, exactly (the fast path only gets safe pairs).
+    void mac(const Vmm& a, const Vmm& w, const Vmm& d) {
+        if constexpr (vnni) {
+            if constexpr (evex) vpdpbusd(d, a, w, EvexEncoding);
+            else vpdpbusd(d, a, w, VexEncoding);
+        } else if constexpr (vex) {
+            vpmaddubsw(T(), a, w);
+            vpmaddwd(T(), T(), ONES());
+            vpaddd(d, d, T());
+        } else {
+            movdqa(T(), a);
+            pmaddubsw(T(), w);
+            pmaddwd(T(), ONES());
+            paddd(d, T());
+        }
+    }
+
+    // ---- the computation ----
+    // One quad of input channels for the pixels P of the block.
+    void quad(const std::vector<int>& P, const RegExp& s, const RegExp& w, int bytes) {
+        for (int j = 0; j < nb_; ++j) {
+            load_vec(W(j), ptr[w + j * vlen]);
+            if (c_.split) load_vec(W2(j), ptr[w + c_.oc_block * 4 + j * vlen]);
+        }
+        for (int p : P) {
+            broadcast(s + int(p * c_.sw * c_.ic), bytes);
+            if (c_.s8_src) xor80(B());
+            for (int j = 0; j < nb_; ++j) {
+                mac(B(), W(j), acc(p, j));
+                if (c_.split) mac(B(), W2(j), acc(p, j));
+            }
+        }
+    }
+
+    void kx_body(const std::vector<int>& P, int64_t kx) {
+        const int kxoff = int(kx * (c_.dw + 1) * c_.ic);
+        const int wkx = int(kx * c_.icq * c_.wei_icq_stride), wq = int(c_.wei_icq_stride);
+        const int64_t nfull = c_.icq - (c_.ic_tail ? 1 : 0);
+        const int U = int(std::max<int64_t>(1, std::min<int64_t>(c_.icq_unroll, nfull)));
+        const int64_t iters = nfull / U;
+        if (iters >= 2) {
+            const int rem = int(nfull - iters * U);
+            lea(reg_s, ptr[reg_src_ky + kxoff]);
+            lea(reg_w, ptr[reg_wei_ky + wkx]);
+            mov(reg_icq, iters);
+            Label l;
+            L(l);
+            for (int u = 0; u < U; ++u) quad(P, reg_s + u * 4, reg_w + u * wq, 4);
+            add(reg_s, 4 * U);
+            add(reg_w, U * wq);
+            dec(reg_icq);
+            jnz(l, T_NEAR);
+            for (int u = 0; u < rem; ++u) quad(P, reg_s + u * 4, reg_w + u * wq, 4);
+            if (c_.ic_tail) quad(P, reg_s + rem * 4, reg_w + rem * wq, c_.ic_tail);
+        } else {
+            for (int64_t q = 0; q < c_.icq; ++q) {
+                const int bytes = (q == c_.icq - 1 && c_.ic_tail) ? c_.ic_tail : 4;
+                quad(P, reg_src_ky + int(kxoff + q * 4), reg_wei_ky + int(wkx + q * wq), bytes);
+            }
+        }
+    }
+
+    // ur_b pixels with their valid-kx masks and tap classes; advances the pointers.
+    void block(int ur_b, const uint64_t* masks, const int* xcls) {
+        for (int p = 0; p < ur_b; ++p)
+            for (int j = 0; j < nb_; ++j) zero(acc(p, j));
+        mov(reg_src_ky, reg_src_blk);
+        mov(reg_wei_ky, ptr[reg_args + offsetof(CallArgs, wei)]);
+        Label l_ky, l_after;
+        if (!c_.flat) {
+            mov(reg_kh, ptr[reg_args + offsetof(CallArgs, kh)]);
+            test(reg_kh, reg_kh);
+            jz(l_after, T_NEAR);
+            L(l_ky);
+        }
+        for (int64_t kx = 0; kx < c_.kw; ++kx) {
+            std::vector<int> P;
+            for (int p = 0; p < ur_b; ++p)
+                if (masks[p] >> kx & 1) P.push_back(p);
+            if (!P.empty()) kx_body(P, kx);
+        }
+        if (!c_.flat) {
+            add(reg_src_ky, c_.src_ky_step);
+            add(reg_wei_ky, int(c_.kw * c_.icq * c_.wei_icq_stride));
+            dec(reg_kh);
+            jnz(l_ky, T_NEAR);
+            L(l_after);
+        }
+        // Epilogue.
+        if (c_.has_comp) {
+            mov(reg_s, ptr[reg_args + offsetof(CallArgs, comp)]);
+            for (int p = 0; p < ur_b; ++p)
+                for (int j = 0; j < nb_; ++j) {
+                    const Address a = ptr[reg_s + int((xcls[p] * c_.comp_oc_pad + j * simd_w) * 4)];
+                    if constexpr (vex) vpsubd(acc(p, j), acc(p, j), a);
+                    else psubd(acc(p, j), a);
+                }
+        }
+        const int dsz = int(post_.dst_elem_size()), rsz = int(post_.residual_elem_size());
+        for (int p = 0; p < ur_b; ++p)
+            for (int j = 0; j < nb_; ++j) {
+                const int off = int(p * c_.oc + j * simd_w);
+                const int lanes = j == nb_ - 1 ? c_.last_lanes : simd_w;
+                post_.apply(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), lanes,
+                            rsz ? reg_res + off * rsz : RegExp(reg_dst), reg_dst + off * dsz);
+            }
+        add(reg_src_blk, int(ur_b * c_.sw * c_.ic));
+        add(reg_dst, int(ur_b * c_.oc * dsz));
+        if (rsz) add(reg_res, int(ur_b * c_.oc * rsz));
+    }
+
+    void row_body() {
+        const int64_t ow = int64_t(c_.kx_mask.size());
+        const uint64_t full = c_.kw == 64 ? ~0ull : ((1ull << c_.kw) - 1);
+        auto plain = [&](int64_t ow0) {
+            if (ow0 + c_.ur_w > ow) return false;
+            for (int p = 0; p < c_.ur_w; ++p)
+                if (c_.kx_mask[size_t(ow0 + p)] != full) return false;
+            return true;
+        };
+        int64_t ow0 = 0;
+        while (ow0 < ow) {
+            if (plain(ow0)) {
+                int64_t run = 1;
+                while (plain(ow0 + run * c_.ur_w)) ++run;
+                if (run >= 2) {
+                    Label l;
+                    mov(reg_cnt, run);
+                    L(l);
+                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                    dec(reg_cnt);
+                    jnz(l, T_NEAR);
+                } else {
+                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                }
+                ow0 += run * c_.ur_w;
+            } else {
+                const int ur_b = int(std::min<int64_t>(c_.ur_w, ow - ow0));
+                block(ur_b, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                ow0 += ur_b;
+            }
+        }
+    }
+
+    void flat_body() {
+        const std::vector<uint64_t> masks(size_t(c_.ur_w), 1);
+        const std::vector<int> xcls(size_t(c_.ur_w), 0);
+        Label l_loop, l_tail;
+        mov(reg_cnt, ptr[reg_args + offsetof(CallArgs, npix)]);
+        cmp(reg_cnt, c_.ur_w);
+        jl(l_tail, T_NEAR);
+        L(l_loop);
+        block(c_.ur_w, masks.data(), xcls.data());
+        sub(reg_cnt, c_.ur_w);
+        cmp(reg_cnt, c_.ur_w);
+        jge(l_loop, T_NEAR);
+        L(l_tail);
+        for (int r = c_.ur_w - 1; r >= 1; --r) {
+            Label next;
+            cmp(reg_cnt, r);
+            jne(next, T_NEAR);
+            block(r, masks.data(), xcls.data());
+            jmp(l_done_, T_NEAR);
+            L(next);
+        }
+    }
+
+    void generate() override {
+        preamble();
+        lea(reg_params, ptr[reg_args + offsetof(CallArgs, params)]);
+        mov(reg_oc, ptr[reg_args + offsetof(CallArgs, oc)]);
+        if constexpr (!vnni) load_vec(ONES(), ptr[rip + l_ones_]);
+        mov(reg_src_blk, ptr[reg_args + offsetof(CallArgs, src)]);
+        if (!c_.flat && c_.pw) sub(reg_src_blk, int(c_.pw * c_.ic));
+        mov(reg_dst, ptr[reg_args + offsetof(CallArgs, dst)]);
+        if (post_.residual_elem_size()) mov(reg_res, ptr[reg_args + offsetof(CallArgs, residual)]);
+        if (c_.flat) flat_body();
+        else row_body();
+        L(l_done_);
+        postamble();
+        align(64);
+        L(l_c80_);
+        for (int i = 0; i < 64; ++i) db(0x80);
+        L(l_ones_);
+        for (int i = 0; i < 32; ++i) dw(1);
+        post_.emit_data();
+    }
+
+    Conf c_;
+    ir::Epilogue e_;
+    jit::PostOpEmitter<kIsa> post_;
+    int nb_ = c_.nb_oc;
+    Label l_c80_, l_ones_, l_done_;
+};
+
+}  // namespace
+
+std::unique_ptr<jit::Generator> make_generator(const Conf& c, const ir::Epilogue& e) {
+    std::unique_ptr<jit::Generator> g;
+    switch (c.isa) {
+    case Isa::sse42: g = std::make_unique<JitConv<Isa::sse42>>(c, e); break;
+    case Isa::avx2: g = std::make_unique<JitConv<Isa::avx2>>(c, e); break;
+    case Isa::avx_vnni: g = std::make_unique<JitConv<Isa::avx_vnni>>(c, e); break;
+    case Isa::avx512_core: g = std::make_unique<JitConv<Isa::avx512_core>>(c, e); break;
+    case Isa::avx512_core_vnni: g = std::make_unique<JitConv<Isa::avx512_core_vnni>>(c, e); break;
+    default: throw UnsupportedError("jit conv: no generator for " + std::string(jit::isa_name(c.isa)));
+    }
+    g->create();
+    return g;
+}
+
+}  // namespace octet::kernels::conv_jit

@@ -1,0 +1,83 @@
+#pragma once
+// The generator of the JIT direct int8 convolution (every conv but depthwise),
+// one template over Isa for xmm / ymm / zmm (sse42, avx2, avx_vnni,
+// avx512_core, avx512_core_vnni).
+//
+// One call computes one output row segment of one output-channel block:
+//   ur_w pixels × nb_oc vectors of s32 accumulators (register blocking), a K
+//   loop over the row's valid ky (run time), kx (unrolled, per pixel only the
+//   taps inside the input: left/right padding is resolved at generation) and
+//   the input-channel quads (run-time loop unrolled by icq_unroll). A quad of 4
+//   activation bytes is broadcast to every lane (vpbroadcastd) and multiplied
+//   with the packed weights of kernels/conv/pack.hpp:
+//     VNNI      vpdpbusd acc, a, w                              (exact)
+//     fast      vpmaddubsw t, a, w; vpmaddwd t, t, ones; vpaddd (every pair safe)
+//     exact     the same on both halves of the split weights  (any weights)
+//   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
+//   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
+//   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the
+//   zero point exactly. Then PostOpEmitter<isa> per vector, tails of ocg by lanes.
+//
+// Modes: row (general: a whole output row of `ow` pixels, blocks laid out at
+// generation, the interior ones in a loop) and flat (1×1, stride 1, no padding:
+// the image is one long row, the pixel count comes at run time).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/epilogue.hpp"
+#include "jit/generator.hpp"
+#include "jit/isa.hpp"
+#include "jit/postop_params.hpp"
+
+namespace octet::kernels::conv_jit {
+
+// What the generated function reads (its only argument).
+struct CallArgs {
+    const uint8_t* src;     // input row of the first valid ky, column 0, group's first channel
+    const int8_t* wei;      // packed weights of the block at the first valid ky
+    void* dst;              // output pixel 0 of the row / chunk, block's first channel
+    const void* residual;   // the same place in the residual (sum post-op)
+    const int32_t* comp;    // compensation of the row's ky class, block's first channel (or null)
+    int64_t kh;             // valid ky count of the row (row mode; flat: 1)
+    int64_t oc;             // global output channel of the block's first lane
+    int64_t npix;           // flat mode: pixels in this call
+    jit::PostOpParams params;
+};
+
+struct Conf {
+    jit::Isa isa = jit::Isa::avx2;
+    bool flat = false;      // 1×1 s1 p0 with a run-time pixel count
+    bool s8_src = false;    // xor the activation bytes with 0x80
+    bool split = false;     // exact non-VNNI path over 2 weight halves
+    bool has_comp = false;  // subtract the compensation
+    int64_t ic = 0;         // source pixel stride (all groups)
+    int64_t oc = 0;         // destination/residual pixel stride (all groups)
+    int64_t icq = 0;        // input-channel quads per tap
+    int ic_tail = 0;        // bytes of the last quad when icg % 4 != 0, else 0
+    int64_t kw = 1, sw = 1, dw = 0;
+    int64_t src_ky_step = 0;     // bytes between the input rows of consecutive ky
+    int64_t wei_icq_stride = 0;  // bytes per quad (halves × oc_block × 4)
+    int oc_block = 0;            // channels per packed block (the weights' lane stride)
+    int nb_oc = 1;               // vectors this kernel computes (<= oc_block / simd_w)
+    int last_lanes = 0;          // lanes of the last vector (1..simd_w)
+    int ur_w = 1;                // pixels per register block
+    int icq_unroll = 4;
+    // Row mode: per output column the bit mask of valid kx and the tap class
+    // (index into the compensation's x classes); comp_oc_pad = its row stride.
+    std::vector<uint64_t> kx_mask;
+    std::vector<int> xcls;
+    int64_t pw = 0;
+    int64_t comp_oc_pad = 0;
+    std::string name;
+};
+
+// Largest ur_w for nb_oc vectors that fits the ISA's registers.
+int max_ur_w(jit::Isa isa, int nb_oc, bool split);
+
+// Generates (create() done) the kernel; throws on what the emitter rejects.
+std::unique_ptr<jit::Generator> make_generator(const Conf& c, const ir::Epilogue& e);
+
+}  // namespace octet::kernels::conv_jit

@@ -1,0 +1,240 @@
+#include "kernels/conv/jit_conv_kernel.hpp"
+
+#include <algorithm>
+#include <climits>
+
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "jit/generator.hpp"
+#include "kernels/conv/jit_conv_generator.hpp"
+#include "kernels/conv/pack.hpp"
+
+namespace octet::kernels {
+namespace {
+
+using jit::Isa;
+namespace cp = conv_pack;
+namespace cj = conv_jit;
+
+constexpr int64_t kFlatChunk = 240;  // divisible by every ur_w <= 12 but 7, 9, 11
+
+const char* isa_tag(Isa isa) {
+    switch (isa) {
+    case Isa::sse42: return "sse42";
+    case Isa::avx2: return "avx2";
+    case Isa::avx_vnni: return "avx_vnni";
+    case Isa::avx512_core: return "avx512";
+    default: return "avx512_vnni";
+    }
+}
+
+bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni; }
+
+std::string shape_tag(const ConvDesc& d) {
+    auto s = [](int64_t v) { return std::to_string(v); };
+    return "g" + s(d.g) + "ic" + s(d.ic) + "ih" + s(d.ih) + "iw" + s(d.iw) + "oc" + s(d.oc) + "oh" + s(d.oh) + "ow" +
+           s(d.ow) + "kh" + s(d.kh) + "kw" + s(d.kw) + "sh" + s(d.sh) + "sw" + s(d.sw) + "ph" + s(d.ph) + "pw" +
+           s(d.pw) + "dh" + s(d.dh) + "dw" + s(d.dw);
+}
+
+const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
+
+class JitConvKernel final : public ConvKernel {
+public:
+    JitConvKernel(const ConvProblem& p, Isa isa) : d_(p.desc), src_t_(p.src_type), e_(p.epilogue), isa_(isa) {
+        const int simd_w = jit::isa_simd_width(isa);
+        const bool vnni = is_vnni(isa);
+        const int64_t icg = d_.icg(), ocg = d_.ocg();
+        flat_ = d_.kh == 1 && d_.kw == 1 && d_.sh == 1 && d_.sw == 1 && d_.ph == 0 && d_.pw == 0 &&
+                d_.oh == d_.ih && d_.ow == d_.iw;
+        one_by_one_ = d_.kh == 1 && d_.kw == 1;
+
+        stats_ = cp::analyze_pairs(d_, p.weights.data());
+        split_ = !vnni && stats_.unsafe > 0;
+
+        const int nb_max = simd_w == 16 ? 4 : 2;
+        const int nb = int(std::min<int64_t>(nb_max, (ocg + simd_w - 1) / simd_w));
+        oc_block_ = nb * simd_w;
+        n_ocb_ = (ocg + oc_block_ - 1) / oc_block_;
+        icq_ = cp::packed_icq(d_);
+        wq_ = int64_t(split_ ? 2 : 1) * oc_block_ * 4;
+        packed_ = cp::pack_weights(d_, p.weights.data(), oc_block_, split_);
+
+        if (flat_) {
+            ycls_.cls.assign(size_t(d_.oh), 0);
+            ycls_.lo = {0};
+            ycls_.hi = {1};
+            xcls_.cls.assign(size_t(d_.ow), 0);
+            xcls_.lo = {0};
+            xcls_.hi = {1};
+        } else {
+            ycls_ = cp::tap_classes(d_.oh, d_.sh, d_.ph, d_.dh, d_.kh, d_.ih);
+            xcls_ = cp::tap_classes(d_.ow, d_.sw, d_.pw, d_.dw, d_.kw, d_.iw);
+        }
+        const int64_t zp_eff = int64_t(p.src_zero_point) + (src_t_ == ir::ElemType::s8 ? 128 : 0);
+        oc_pad_ = d_.g * n_ocb_ * oc_block_;
+        if (zp_eff != 0) comp_ = cp::compensation(d_, p.weights.data(), oc_block_, zp_eff, ycls_, xcls_);
+
+        exec_type_ = std::string("jit_") + isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
+                     "_I8";
+        const ir::PostOp* sum = e_.sum_op();
+        rsz_ = sum ? ir::elem_size(sum->sum_type) : 0;
+        dsz_ = ir::elem_size(e_.dst_type);
+        name_ = std::string("conv_") + jit::isa_name(isa) + "_" + (one_by_one_ ? "1x1" : "direct") +
+                (split_ ? "_exact" : "") + "_" + ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
+                shape_tag(d_);
+
+        cj::Conf c;
+        c.isa = isa;
+        c.flat = flat_;
+        c.s8_src = src_t_ == ir::ElemType::s8;
+        c.split = split_;
+        c.has_comp = zp_eff != 0;
+        c.ic = d_.ic;
+        c.oc = d_.oc;
+        c.icq = icq_;
+        c.ic_tail = int(icg % 4);
+        c.kw = d_.kw;
+        c.sw = d_.sw;
+        c.dw = d_.dw;
+        c.src_ky_step = (d_.dh + 1) * d_.iw * d_.ic;
+        c.wei_icq_stride = wq_;
+        c.oc_block = oc_block_;
+        c.pw = d_.pw;
+        c.comp_oc_pad = oc_pad_;
+        if (!flat_) {
+            for (int64_t ox = 0; ox < d_.ow; ++ox) {
+                const int k = xcls_.cls[size_t(ox)];
+                uint64_t m = 0;
+                for (int64_t kx = xcls_.lo[size_t(k)]; kx < xcls_.hi[size_t(k)]; ++kx) m |= 1ull << kx;
+                c.kx_mask.push_back(m);
+                c.xcls.push_back(k);
+            }
+        }
+        auto gen = [&](int nbv, int lanes, const std::string& suffix) {
+            cj::Conf k = c;
+            k.nb_oc = nbv;
+            k.last_lanes = lanes;
+            k.ur_w = cj::max_ur_w(isa, nbv, split_);
+            k.name = name_ + suffix;
+            return cj::make_generator(k, e_);
+        };
+        const int64_t rem = ocg - (n_ocb_ - 1) * oc_block_;  // channels of each group's last block
+        if (n_ocb_ > 1 || rem == oc_block_) main_ = gen(nb, simd_w, "_ocb" + std::to_string(oc_block_));
+        if (rem != oc_block_) {
+            const int nbt = int((rem + simd_w - 1) / simd_w);
+            tail_ = gen(nbt, int(rem - (nbt - 1) * simd_w), "_ocb" + std::to_string(rem));
+        }
+        if (main_) main_fn_ = main_->function<void(const cj::CallArgs*)>();
+        if (tail_) tail_fn_ = tail_->function<void(const cj::CallArgs*)>();
+        params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
+                                    data_or_null(e_.out_shift)};
+        rows_ = flat_ ? (d_.oh * d_.ow + kFlatChunk - 1) / kFlatChunk : d_.oh;
+        supported_ = jit::isa_supported(isa);
+    }
+
+    std::string exec_type() const override { return exec_type_; }
+    std::string name() const override { return name_; }
+    int64_t work_units() const override { return d_.mb * d_.g * n_ocb_ * rows_; }
+
+    void run(const ConvArgs& a, int64_t begin, int64_t end) const override {
+        if (!supported_) throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
+        if (begin >= end) return;
+        if (!a.src || !a.dst || (rsz_ && !a.residual)) throw ArgumentError(name_ + ": null source/destination/residual");
+        const auto* src = static_cast<const uint8_t*>(a.src);
+        auto* dst = static_cast<uint8_t*>(a.dst);
+        const auto* res = static_cast<const uint8_t*>(a.residual);
+        const auto* wei = reinterpret_cast<const int8_t*>(packed_.data());
+        const auto* comp = reinterpret_cast<const int32_t*>(comp_.data());
+        const int64_t gb_count = d_.g * n_ocb_, ocg = d_.ocg(), icg = d_.icg();
+        const int64_t nx = int64_t(xcls_.lo.size());
+        cj::CallArgs c{};
+        c.params = params_;
+        for (int64_t u = begin; u < end; ++u) {
+            const int64_t row = u % rows_, gb = (u / rows_) % gb_count, n = u / rows_ / gb_count;
+            const int64_t g = gb / n_ocb_, ob = gb % n_ocb_;
+            const int64_t ch = g * ocg + ob * oc_block_;
+            int64_t src_off, dst_off, ylo = 0, ycl = 0;
+            if (flat_) {
+                const int64_t pix0 = row * kFlatChunk;
+                c.npix = std::min(kFlatChunk, d_.oh * d_.ow - pix0);
+                c.kh = 1;
+                src_off = (n * d_.ih * d_.iw + pix0) * d_.ic + g * icg;
+                dst_off = (n * d_.oh * d_.ow + pix0) * d_.oc + ch;
+            } else {
+                ycl = ycls_.cls[size_t(row)];
+                ylo = ycls_.lo[size_t(ycl)];
+                c.kh = ycls_.hi[size_t(ycl)] - ylo;
+                const int64_t iy0 = c.kh > 0 ? row * d_.sh - d_.ph + ylo * (d_.dh + 1) : 0;
+                src_off = ((n * d_.ih + iy0) * d_.iw) * d_.ic + g * icg;
+                dst_off = ((n * d_.oh + row) * d_.ow) * d_.oc + ch;
+                c.npix = d_.ow;
+            }
+            c.src = src + src_off;
+            c.wei = wei + ((gb * d_.kh + ylo) * d_.kw * icq_) * wq_;
+            c.dst = dst + dst_off * int64_t(dsz_);
+            c.residual = rsz_ ? res + dst_off * int64_t(rsz_) : nullptr;
+            c.comp = comp ? comp + (ycl * nx) * oc_pad_ + gb * oc_block_ : nullptr;
+            c.oc = ch;
+            const bool last = ob == n_ocb_ - 1 && tail_fn_;
+            (last ? tail_fn_ : main_fn_)(&c);
+        }
+    }
+
+private:
+    ConvDesc d_;
+    ir::ElemType src_t_;
+    ir::Epilogue e_;  // the per-channel vectors the code reads through params_
+    Isa isa_;
+    bool flat_ = false, one_by_one_ = false, split_ = false, supported_ = false;
+    cp::PairStats stats_;
+    int oc_block_ = 0;
+    int64_t n_ocb_ = 0, icq_ = 0, wq_ = 0, oc_pad_ = 0, rows_ = 0;
+    size_t rsz_ = 0, dsz_ = 0;
+    cp::AlignedBuffer packed_, comp_;
+    cp::TapClasses ycls_, xcls_;
+    std::string exec_type_, name_;
+    std::unique_ptr<jit::Generator> main_, tail_;
+    void (*main_fn_)(const cj::CallArgs*) = nullptr;
+    void (*tail_fn_)(const cj::CallArgs*) = nullptr;
+    jit::PostOpParams params_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, std::string& why) {
+    const ConvDesc& d = p.desc;
+    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
+        why = std::string("source type ") + ir::to_string(p.src_type) + " is not u8/s8";
+        return nullptr;
+    }
+    if (d.g > 1 && d.g == d.ic && d.g == d.oc) {
+        why = "depthwise (g == ic == oc): the dw kernel's job";
+        return nullptr;
+    }
+    if (int64_t(p.weights.size()) != d.wei_elems()) {
+        why = "weights have " + std::to_string(p.weights.size()) + " values, expected " +
+              std::to_string(d.wei_elems());
+        return nullptr;
+    }
+    if (d.kw > 64) {
+        why = "kw > 64";
+        return nullptr;
+    }
+    // Every displacement and step of the generated code is a 32-bit immediate.
+    const int64_t lim = int64_t(1) << 28;
+    if ((d.dh + 1) * d.iw * d.ic >= lim || d.ic * (16 * d.sw + d.ext_kw()) >= lim || d.oc * 16 * 4 >= lim ||
+        d.kh * d.kw * cp::packed_icq(d) * 2 * 64 * 4 >= lim) {
+        why = "tensor strides beyond the 32-bit displacements of the generated code";
+        return nullptr;
+    }
+    try {
+        return std::make_unique<JitConvKernel>(p, isa);
+    } catch (const Error& e) {
+        why = e.what();
+        return nullptr;
+    }
+}
+
+}  // namespace octet::kernels

@@ -1,0 +1,301 @@
+#include "kernels/conv/jit_dw_generator.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/error.hpp"
+#include "jit/postops.hpp"
+
+namespace octet::kernels::conv_dw {
+
+using namespace Xbyak;
+using jit::Isa;
+
+int64_t packed_channels(const ConvDesc& d, Isa isa) {
+    const int64_t w = jit::isa_simd_width(isa);
+    return (d.ic + w - 1) / w * w;
+}
+
+namespace {
+
+// Run of output columns sharing one code path: `count` blocks of `ur` pixels
+// from column ox0; valid[u][kx] says which taps of pixel u read the input.
+struct Segment {
+    int64_t ox0 = 0, ur = 1, count = 1;
+    std::vector<std::vector<bool>> valid;
+};
+
+template <Isa kIsa>
+class JitDwConv : public jit::Generator {
+public:
+    using Traits = jit::IsaTraits<kIsa>;
+    using Vmm = typename Traits::Vmm;
+    static constexpr int simd_w = Traits::simd_w;
+    static constexpr int n_vregs = Traits::has_mask ? 32 : 16;
+
+    explicit JitDwConv(const Conf& c)
+        : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c.d, kIsa)) {
+        // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
+        w_in_regs_ = d_.kw + 3 + 4 <= n_vregs;
+        const int ur_max = Traits::has_mask ? 16 : 8;
+        ur_w_ = std::min<int>(ur_max, n_vregs - 3 - (w_in_regs_ ? int(d_.kw) : 0));
+        // Low indices for the emitter's scratch (it stores bytes with VEX-only
+        // moves on AVX-512, which reach xmm0..15 only), then accumulators, weights.
+        x_idx_ = 0, t_idx_ = 1, zp_idx_ = 2;
+        acc0_ = 3;
+        w0_ = acc0_ + ur_w_;
+        post_ = std::make_unique<jit::PostOpEmitter<kIsa>>(*this, c_.epilogue, int(d_.oc),
+                                                           jit::PostOpRegs{reg_params, rax, x_idx_, t_idx_, 1});
+        plan_segments();
+        name_ = std::string("conv_") + jit::isa_name(kIsa) + "_dw_" + ir::to_string(c_.src_type) + "s8" +
+                ir::to_string(c_.epilogue.dst_type) + "_" + to_string(d_);
+    }
+    std::string name() const override { return name_; }
+
+private:
+    const Reg64 reg_args = rdi, reg_params = rsi;
+    const Reg64 reg_src_row = r8, reg_dst_row = r9, reg_res_row = r10, reg_wei = r11, reg_khc = r12;
+    const Reg64 reg_src_ox = r13, reg_dst_ox = r14, reg_res_ox = r15;
+    const Reg64 reg_c = rbx, reg_ks = rcx, reg_kw = rdx, reg_cnt = rax;  // rax is also the emitter's scratch
+
+    bool valid_tap(int64_t ox, int64_t kx) const {
+        const int64_t ix = ox * d_.sw - d_.pw + kx * (d_.dw + 1);
+        return ix >= 0 && ix < d_.iw;
+    }
+
+    void plan_segments() {
+        int64_t lo = d_.ow, hi = d_.ow;  // interior [lo, hi)
+        for (int64_t ox = 0; ox < d_.ow; ++ox) {
+            bool all = true;
+            for (int64_t kx = 0; kx < d_.kw; ++kx) all = all && valid_tap(ox, kx);
+            if (all) {
+                if (lo == d_.ow) lo = ox;
+                hi = ox + 1;
+            }
+        }
+        if (lo == d_.ow) hi = lo = d_.ow;
+        auto single = [&](int64_t ox) {
+            Segment s;
+            s.ox0 = ox;
+            s.valid.assign(1, std::vector<bool>(size_t(d_.kw)));
+            for (int64_t kx = 0; kx < d_.kw; ++kx) s.valid[0][size_t(kx)] = valid_tap(ox, kx);
+            segs_.push_back(s);
+        };
+        const int64_t left_end = lo == d_.ow ? d_.ow : lo;
+        for (int64_t ox = 0; ox < left_end; ++ox) single(ox);
+        if (hi > lo) {
+            const int64_t n = hi - lo, blocks = n / ur_w_, rem = n % ur_w_;
+            auto interior = [&](int64_t ox0, int64_t ur, int64_t count) {
+                Segment s;
+                s.ox0 = ox0, s.ur = ur, s.count = count;
+                s.valid.assign(size_t(ur), std::vector<bool>(size_t(d_.kw), true));
+                segs_.push_back(s);
+            };
+            if (blocks > 0) interior(lo, ur_w_, blocks);
+            if (rem > 0) interior(lo + blocks * ur_w_, rem, 1);
+            for (int64_t ox = hi; ox < d_.ow; ++ox) single(ox);
+        }
+        int64_t borders = 0;
+        for (const Segment& s : segs_) borders += s.ur == 1 && s.count == 1 ? 1 : 0;
+        if (borders > 64) throw UnsupportedError("depthwise JIT: more than 64 border output columns");
+    }
+
+    Vmm acc(int u) const { return Vmm(acc0_ + u); }
+    Vmm wreg(int kx) const { return Vmm(w0_ + kx); }
+
+    // ---- instruction helpers over the ISA's encoding ----
+    void vzero(const Vmm& v) {
+        if constexpr (Traits::has_mask) vpxord(v, v, v);
+        else if constexpr (Traits::is_vex) vpxor(v, v, v);
+        else pxor(v, v);
+    }
+
+    // n channels of one pixel, widened to s32 and centred on the zero point.
+    void load_src(const Vmm& x, const RegExp& a, int n) {
+        const bool sgn = c_.src_type == ir::ElemType::s8;
+        const Xmm xx(x.getIdx());
+        if (n == simd_w) {
+            if constexpr (Traits::is_vex) {
+                if (sgn) vpmovsxbd(x, ptr[a]); else vpmovzxbd(x, ptr[a]);
+            } else {
+                if (sgn) pmovsxbd(x, ptr[a]); else pmovzxbd(x, ptr[a]);
+            }
+        } else if constexpr (Traits::has_mask) {
+            vmovdqu8(xx | k2 | T_z, ptr[a]);  // masked bytes never fault
+            if (sgn) vpmovsxbd(x, xx); else vpmovzxbd(x, xx);
+        } else if constexpr (Traits::is_vex) {
+            vpxor(xx, xx, xx);
+            for (int i = 0; i < n; ++i) vpinsrb(xx, xx, ptr[a + i], i);
+            if (sgn) vpmovsxbd(x, xx); else vpmovzxbd(x, xx);
+        } else {
+            pxor(xx, xx);
+            for (int i = 0; i < n; ++i) pinsrb(xx, ptr[a + i], i);
+            if (sgn) pmovsxbd(xx, xx); else pmovzxbd(xx, xx);
+        }
+        if (c_.zero_point != 0) {
+            if constexpr (Traits::is_vex) vpsubd(x, x, Vmm(zp_idx_)); else psubd(x, Vmm(zp_idx_));
+        }
+    }
+
+    // acc += x * w (pmaddwd on (s16, 0) lanes: exact products).
+    void madd(const Vmm& acc, const Vmm& x, const Operand& w) {
+        const Vmm t(t_idx_);
+        if constexpr (Traits::has_vnni) {
+            vpdpwssd(acc, x, w, Traits::has_mask ? EvexEncoding : VexEncoding);
+        } else if constexpr (Traits::is_vex) {
+            vpmaddwd(t, x, w);
+            vpaddd(acc, acc, t);
+        } else {
+            movdqa(t, x);
+            pmaddwd(t, w);
+            paddd(acc, t);
+        }
+    }
+
+    // One block of s.ur pixels (pointers reg_*_ox at its first pixel) for n
+    // channels from reg_c.
+    void emit_channels(const Segment& s, int n) {
+        const int ur = int(s.ur);
+        const int64_t ic = d_.ic, wrow = d_.kw * cp_ * 4;
+        for (int u = 0; u < ur; ++u) vzero(acc(u));
+        if constexpr (Traits::has_mask) {
+            if (n < simd_w) {
+                mov(reg_cnt.cvt32(), (1u << n) - 1);
+                kmovw(k2, reg_cnt.cvt32());
+            }
+        }
+        // Distinct input columns of the block, each read once per kernel row.
+        std::map<int64_t, std::vector<std::pair<int, int>>> reads;  // column offset -> (u, kx)
+        std::vector<bool> kx_used(size_t(d_.kw), false);
+        for (int u = 0; u < ur; ++u)
+            for (int64_t kx = 0; kx < d_.kw; ++kx)
+                if (s.valid[size_t(u)][size_t(kx)]) {
+                    reads[u * d_.sw + kx * (d_.dw + 1)].push_back({u, int(kx)});
+                    kx_used[size_t(kx)] = true;
+                }
+        Label ky_loop, ky_done;
+        if (!reads.empty()) {
+            mov(reg_ks, reg_src_ox);
+            mov(reg_kw, reg_wei);
+            mov(reg_cnt, reg_khc);
+            test(reg_cnt, reg_cnt);
+            jz(ky_done, T_NEAR);
+            L(ky_loop);
+            auto wei_at = [&](int kx) { return ptr[reg_kw + reg_c * 4 + int(kx * cp_ * 4)]; };
+            if (w_in_regs_)
+                for (int64_t kx = 0; kx < d_.kw; ++kx)
+                    if (kx_used[size_t(kx)]) {
+                        if constexpr (Traits::has_mask) vmovdqu32(wreg(int(kx)), wei_at(int(kx)));
+                        else if constexpr (Traits::is_vex) vmovdqu(wreg(int(kx)), wei_at(int(kx)));
+                        else movdqa(wreg(int(kx)), wei_at(int(kx)));
+                    }
+            const Vmm x(x_idx_);
+            for (const auto& r : reads) {
+                load_src(x, reg_ks + reg_c + int(r.first * ic), n);
+                for (const auto& ukx : r.second) {
+                    if (w_in_regs_) madd(acc(ukx.first), x, wreg(ukx.second));
+                    else madd(acc(ukx.first), x, wei_at(ukx.second));
+                }
+            }
+            add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
+            add(reg_kw, int(wrow));
+            dec(reg_cnt);
+            jnz(ky_loop, T_NEAR);
+            L(ky_done);
+        }
+        const size_t dsz = post_->dst_elem_size(), rsz = post_->residual_elem_size();
+        for (int u = 0; u < ur; ++u) {
+            const RegExp dst = reg_dst_ox + reg_c * int(dsz) + int(u * d_.oc * int64_t(dsz));
+            const RegExp res = rsz ? reg_res_ox + reg_c * int(rsz) + int(u * d_.oc * int64_t(rsz)) : RegExp(reg_res_ox);
+            post_->apply(acc(u), jit::Channel::at(reg_c), n, res, dst);
+        }
+    }
+
+    void emit_block(const Segment& s) {
+        const int64_t full = d_.ic / simd_w * simd_w;
+        const int tail = int(d_.ic - full);
+        xor_(reg_c, reg_c);
+        if (full > 0) {
+            Label c_loop;
+            L(c_loop);
+            emit_channels(s, simd_w);
+            add(reg_c, simd_w);
+            cmp(reg_c, int(full));
+            jl(c_loop, T_NEAR);
+        }
+        if (tail > 0) emit_channels(s, tail);
+    }
+
+    void generate() override {
+        const size_t dsz = post_->dst_elem_size(), rsz = post_->residual_elem_size();
+        const int64_t ic = d_.ic;
+        preamble(16);
+        mov(reg_src_row, ptr[reg_args + offsetof(CallArgs, src)]);
+        mov(reg_wei, ptr[reg_args + offsetof(CallArgs, wei)]);
+        mov(reg_res_row, ptr[reg_args + offsetof(CallArgs, residual)]);
+        mov(reg_dst_row, ptr[reg_args + offsetof(CallArgs, dst)]);
+        mov(reg_khc, ptr[reg_args + offsetof(CallArgs, kh_count)]);
+        lea(reg_params, ptr[reg_args + offsetof(CallArgs, params)]);
+        if (c_.zero_point != 0) {
+            const Vmm z(zp_idx_);
+            mov(eax, uint32_t(c_.zero_point));
+            if constexpr (Traits::is_vex) {
+                vmovd(Xmm(zp_idx_), eax);
+                vpbroadcastd(z, Xmm(zp_idx_));
+            } else {
+                movd(z, eax);
+                pshufd(z, z, 0);
+            }
+        }
+        for (const Segment& s : segs_) {
+            const int64_t col = s.ox0 * d_.sw - d_.pw;  // input column of the block's first pixel
+            lea(reg_src_ox, ptr[reg_src_row + int(col * ic)]);
+            lea(reg_dst_ox, ptr[reg_dst_row + int(s.ox0 * d_.oc * int64_t(dsz))]);
+            if (rsz) lea(reg_res_ox, ptr[reg_res_row + int(s.ox0 * d_.oc * int64_t(rsz))]);
+            if (s.count == 1) {
+                emit_block(s);
+                continue;
+            }
+            // The block counter lives in the frame: every GPR is taken inside.
+            Label blk;
+            mov(qword[frame(0)], int(s.count));
+            L(blk);
+            emit_block(s);
+            add(reg_src_ox, int(s.ur * d_.sw * ic));
+            add(reg_dst_ox, int(s.ur * d_.oc * int64_t(dsz)));
+            if (rsz) add(reg_res_ox, int(s.ur * d_.oc * int64_t(rsz)));
+            dec(qword[frame(0)]);
+            jnz(blk, T_NEAR);
+        }
+        postamble();
+        post_->emit_data();
+    }
+
+    Conf c_;
+    ConvDesc d_;
+    int64_t cp_;
+    bool w_in_regs_ = true;
+    int ur_w_ = 1, x_idx_ = 0, t_idx_ = 0, zp_idx_ = 0, acc0_ = 3, w0_ = 3;
+    std::unique_ptr<jit::PostOpEmitter<kIsa>> post_;
+    std::vector<Segment> segs_;
+    std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<jit::Generator> make_generator(Isa isa, const Conf& conf) {
+    switch (isa) {
+    case Isa::sse42: return std::make_unique<JitDwConv<Isa::sse42>>(conf);
+    case Isa::avx2: return std::make_unique<JitDwConv<Isa::avx2>>(conf);
+    case Isa::avx_vnni: return std::make_unique<JitDwConv<Isa::avx_vnni>>(conf);
+    case Isa::avx512_core: return std::make_unique<JitDwConv<Isa::avx512_core>>(conf);
+    case Isa::avx512_core_vnni:
+    case Isa::amx: return std::make_unique<JitDwConv<Isa::avx512_core_vnni>>(conf);
+    }
+    throw ArgumentError("depthwise JIT: unknown ISA");
+}
+
+}  // namespace octet::kernels::conv_dw

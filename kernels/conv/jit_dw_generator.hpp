@@ -1,0 +1,48 @@
+#pragma once
+// The generated int8 depthwise convolution (g == ic == oc), NHWC, one output
+// row per call. Channels live in the vector lanes as s32: each tap is
+// (v)pmovzxbd/pmovsxbd of simd_w channels of one pixel (minus the zero point),
+// multiplied by the tap's weights with (v)pmaddwd against weights packed as s32
+// lanes holding (s16 w, 0): lo16(x - zp) * w + hi16 * 0 is exact for any
+// |x - zp| < 2^15, and the s32 sums are exact whenever the reference's are
+// (wrap-around arithmetic, final value in s32). VNNI ISAs fuse the add with
+// vpdpwssd. Padded taps are never loaded: the caller passes the valid kernel
+// rows, the generator unrolls each output column's valid kernel columns
+// (border pixels one by one, the interior in blocks of ur_w pixels that share
+// every loaded source vector between the taps that read it).
+#include <cstdint>
+#include <memory>
+
+#include "ir/epilogue.hpp"
+#include "ir/types.hpp"
+#include "jit/generator.hpp"
+#include "jit/isa.hpp"
+#include "jit/postop_params.hpp"
+#include "kernels/conv/desc.hpp"
+
+namespace octet::kernels::conv_dw {
+
+// What one call computes: output row oy of one image, every channel.
+struct CallArgs {
+    const uint8_t* src;      // image row of the first valid kernel row (column 0)
+    const int32_t* wei;      // packed weights at the first valid kernel row
+    const void* residual;    // residual row (sum post-op), else unused
+    void* dst;               // output row
+    int64_t kh_count;        // valid kernel rows (0: the epilogue of a zero accumulator)
+    jit::PostOpParams params;
+};
+
+struct Conf {
+    ConvDesc d;              // one image (mb ignored)
+    ir::ElemType src_type = ir::ElemType::u8;
+    int32_t zero_point = 0;  // |x - zp| < 2^15 for every x of src_type
+    ir::Epilogue epilogue;
+};
+
+// Packed weights: [kh][kw][cp] s32 lanes holding the s16 weight in the low half.
+int64_t packed_channels(const ConvDesc& d, jit::Isa isa);  // cp: channels rounded up to simd_w
+
+// Generator for conf at isa (generated for any ISA; created by the caller).
+std::unique_ptr<jit::Generator> make_generator(jit::Isa isa, const Conf& conf);
+
+}  // namespace octet::kernels::conv_dw

@@ -1,0 +1,146 @@
+#include "kernels/conv/jit_dw_kernel.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/common/ref_acc.hpp"
+#include "kernels/conv/jit_dw_generator.hpp"
+
+namespace octet::kernels {
+namespace {
+
+using jit::Isa;
+
+const char* isa_tag(Isa isa) {
+    switch (isa) {
+    case Isa::sse42: return "sse42";
+    case Isa::avx2: return "avx2";
+    case Isa::avx_vnni: return "avx_vnni";
+    case Isa::avx512_core: return "avx512";
+    default: return "avx512_vnni";
+    }
+}
+
+const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
+
+class JitDwConvKernel final : public ConvKernel {
+public:
+    JitDwConvKernel(const ConvProblem& p, Isa isa) : p_(p), isa_(isa) {
+        const ConvDesc& d = p_.desc;
+        cp_ = conv_dw::packed_channels(d, isa);
+        const size_t n = size_t(d.kh * d.kw * cp_);
+        // 64-byte aligned: full-vector and SSE memory operands; zero lanes past ic.
+        wei_.reset(static_cast<int32_t*>(std::aligned_alloc(64, (n * 4 + 63) / 64 * 64)));
+        if (!wei_) throw Error("depthwise JIT: out of memory for packed weights");
+        std::memset(wei_.get(), 0, n * 4);
+        for (int64_t c = 0; c < d.ic; ++c)
+            for (int64_t k = 0; k < d.kh * d.kw; ++k)
+                wei_.get()[k * cp_ + c] = int32_t(uint16_t(int16_t(p_.weights[size_t(c * d.kh * d.kw + k)])));
+        conv_dw::Conf conf;
+        conf.d = d;
+        conf.d.mb = 1;
+        conf.src_type = p_.src_type;
+        conf.zero_point = p_.src_zero_point;
+        conf.epilogue = p_.epilogue;
+        gen_ = conv_dw::make_generator(isa, conf);
+        gen_->create();
+        fn_ = gen_->function<void(const conv_dw::CallArgs*)>();
+        const ir::Epilogue& e = p_.epilogue;
+        params_ = {data_or_null(e.scale), data_or_null(e.bias), data_or_null(e.out_scale), data_or_null(e.out_shift)};
+        exec_type_ = std::string("jit_") + isa_tag(isa) + "_dw_I8";
+    }
+
+    std::string exec_type() const override { return exec_type_; }
+    std::string name() const override { return gen_->name(); }
+    int64_t work_units() const override { return p_.desc.mb * p_.desc.oh; }
+
+    void run(const ConvArgs& a, int64_t begin, int64_t end) const override {
+        if (!jit::isa_supported(isa_))
+            throw UnsupportedError(name() + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
+        const ConvDesc& d = p_.desc;
+        const ir::PostOp* sum = p_.epilogue.sum_op();
+        if (!a.src || !a.dst || (sum && !a.residual))
+            throw ArgumentError(name() + ": null source, destination or residual");
+        const size_t dsz = ir::elem_size(p_.epilogue.dst_type), rsz = sum ? ir::elem_size(sum->sum_type) : 0;
+        const int64_t row_out = d.ow * d.oc;
+        for (int64_t u = begin; u < end; ++u) {
+            const int64_t n = u / d.oh, oy = u % d.oh;
+            // Valid kernel rows: iy = oy*sh - ph + ky*(dh+1) inside [0, ih), a contiguous range.
+            int64_t ky_lo = 0, count = 0;
+            for (int64_t ky = 0; ky < d.kh; ++ky) {
+                const int64_t iy = oy * d.sh - d.ph + ky * (d.dh + 1);
+                if (iy < 0 || iy >= d.ih) continue;
+                if (count++ == 0) ky_lo = ky;
+            }
+            const int64_t iy_lo = oy * d.sh - d.ph + ky_lo * (d.dh + 1);
+            conv_dw::CallArgs args;
+            args.src = static_cast<const uint8_t*>(a.src) + (count ? (n * d.ih + iy_lo) * d.iw * d.ic : 0);
+            args.wei = wei_.get() + ky_lo * d.kw * cp_;
+            args.residual = sum ? static_cast<const uint8_t*>(a.residual) + size_t((n * d.oh + oy) * row_out) * rsz
+                                : nullptr;
+            args.dst = static_cast<uint8_t*>(a.dst) + size_t((n * d.oh + oy) * row_out) * dsz;
+            args.kh_count = count;
+            args.params = params_;
+            fn_(&args);
+        }
+    }
+
+private:
+    struct Free {
+        void operator()(int32_t* p) const { std::free(p); }
+    };
+    ConvProblem p_;
+    Isa isa_;
+    int64_t cp_ = 0;
+    std::unique_ptr<int32_t[], Free> wei_;
+    std::unique_ptr<jit::Generator> gen_;
+    void (*fn_)(const conv_dw::CallArgs*) = nullptr;
+    jit::PostOpParams params_;
+    std::string exec_type_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConvKernel> make_conv_dw_jit_kernel(const ConvProblem& p, Isa isa, std::string& why) {
+    const ConvDesc& d = p.desc;
+    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    if (!(d.g == d.ic && d.g == d.oc)) {
+        why = "not depthwise (g " + std::to_string(d.g) + ", ic " + std::to_string(d.ic) + ", oc " +
+              std::to_string(d.oc) + ")";
+        return nullptr;
+    }
+    if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
+        why = std::string("source type ") + ir::to_string(p.src_type) + " is not u8/s8";
+        return nullptr;
+    }
+    if (p.src_zero_point < -32512 || p.src_zero_point > 32512) {
+        why = "zero point " + std::to_string(p.src_zero_point) + ": x - zp leaves s16";
+        return nullptr;
+    }
+    if (!ref::row_fits_s32(p.src_type, p.src_zero_point, d.kh * d.kw)) {
+        why = "a " + std::to_string(d.kh * d.kw) + "-tap reduction could leave s32";
+        return nullptr;
+    }
+    if (int64_t(p.weights.size()) != d.wei_elems()) {
+        why = "weights have " + std::to_string(p.weights.size()) + " values, expected " +
+              std::to_string(d.wei_elems());
+        return nullptr;
+    }
+    // Every displacement and step of the generated code is a 32-bit immediate.
+    const int64_t lim = int64_t(1) << 28;
+    if ((d.dh + 1) * d.iw * d.ic >= lim || (d.iw + d.pw + d.ext_kw()) * d.ic * d.sw >= lim ||
+        d.ow * d.oc * 4 >= lim || d.kh * d.kw * (d.ic + 16) * 4 >= lim) {
+        why = "tensor strides beyond the 32-bit displacements of the generated code";
+        return nullptr;
+    }
+    try {
+        return std::make_unique<JitDwConvKernel>(p, isa);
+    } catch (const Error& e) {
+        why = e.what();
+        return nullptr;
+    }
+}
+
+}  // namespace octet::kernels

@@ -1,0 +1,123 @@
+#include "kernels/conv/pack.hpp"
+
+#include <cstring>
+#include <new>
+#include <utility>
+
+namespace octet::kernels::conv_pack {
+
+AlignedBuffer::AlignedBuffer(size_t bytes) : size_(bytes) {
+    const size_t alloc = (bytes + 63) / 64 * 64 + 64;
+    auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, alloc));
+    if (!p) throw std::bad_alloc();
+    std::memset(p, 0, alloc);
+    p_.reset(p);
+}
+
+int64_t packed_icq(const ConvDesc& d) { return (d.icg() + 3) / 4; }
+
+PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei) {
+    PairStats s;
+    const int64_t icg = d.icg(), taps = d.oc * d.kh * d.kw;
+    const int64_t npairs = (icg + 1) / 2;
+    for (int64_t t = 0; t < taps; ++t) {
+        const int8_t* w = wei + t * icg;
+        for (int64_t pr = 0; pr < npairs; ++pr) {
+            const int w0 = w[2 * pr], w1 = 2 * pr + 1 < icg ? w[2 * pr + 1] : 0;
+            ++s.pairs;
+            if (!pair_safe(w0, w1)) ++s.unsafe;
+        }
+    }
+    return s;
+}
+
+AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, bool split) {
+    const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d);
+    const int64_t n_ocb = (ocg + oc_block - 1) / oc_block;
+    const int halves = split ? 2 : 1;
+    AlignedBuffer out(size_t(d.g * n_ocb * d.kh * d.kw * icq * halves * oc_block * 4));
+    auto* o = reinterpret_cast<int8_t*>(out.data());
+    for (int64_t g = 0; g < d.g; ++g)
+        for (int64_t ob = 0; ob < n_ocb; ++ob)
+            for (int64_t ky = 0; ky < d.kh; ++ky)
+                for (int64_t kx = 0; kx < d.kw; ++kx)
+                    for (int64_t q = 0; q < icq; ++q) {
+                        int8_t* blk = o + ((((g * n_ocb + ob) * d.kh + ky) * d.kw + kx) * icq + q) *
+                                              (halves * oc_block * 4);
+                        for (int64_t l = 0; l < oc_block; ++l) {
+                            const int64_t ocl = ob * oc_block + l;
+                            if (ocl >= ocg) continue;
+                            for (int b = 0; b < 4; ++b) {
+                                const int64_t c = q * 4 + b;
+                                if (c >= icg) continue;
+                                const int w = wei[(((g * ocg + ocl) * d.kh + ky) * d.kw + kx) * icg + c];
+                                if (!split) {
+                                    blk[l * 4 + b] = int8_t(w);
+                                } else {
+                                    const int lo = w >> 1;  // floor(w/2)
+                                    blk[l * 4 + b] = int8_t(lo);
+                                    blk[oc_block * 4 + l * 4 + b] = int8_t(w - lo);
+                                }
+                            }
+                        }
+                    }
+    return out;
+}
+
+void valid_taps(int64_t o, int64_t stride, int64_t pad, int64_t dil, int64_t k, int64_t in, int64_t& lo,
+                int64_t& hi) {
+    const int64_t step = dil + 1, start = o * stride - pad;
+    lo = 0;
+    while (lo < k && start + lo * step < 0) ++lo;
+    hi = k;
+    while (hi > lo && start + (hi - 1) * step >= in) --hi;
+    if (hi < lo) hi = lo;
+}
+
+TapClasses tap_classes(int64_t out, int64_t stride, int64_t pad, int64_t dil, int64_t k, int64_t in) {
+    TapClasses t;
+    t.cls.resize(size_t(out));
+    for (int64_t o = 0; o < out; ++o) {
+        int64_t lo, hi;
+        valid_taps(o, stride, pad, dil, k, in, lo, hi);
+        size_t c = 0;
+        while (c < t.lo.size() && !(t.lo[c] == lo && t.hi[c] == hi)) ++c;
+        if (c == t.lo.size()) {
+            t.lo.push_back(lo);
+            t.hi.push_back(hi);
+        }
+        t.cls[size_t(o)] = int(c);
+    }
+    return t;
+}
+
+AlignedBuffer compensation(const ConvDesc& d, const int8_t* wei, int oc_block, int64_t zp_eff,
+                           const TapClasses& ycls, const TapClasses& xcls) {
+    const int64_t icg = d.icg(), ocg = d.ocg();
+    const int64_t n_ocb = (ocg + oc_block - 1) / oc_block, oc_pad = d.g * n_ocb * oc_block;
+    const size_t ny = ycls.lo.size(), nx = xcls.lo.size();
+    AlignedBuffer out(ny * nx * size_t(oc_pad) * 4);
+    auto* comp = reinterpret_cast<int32_t*>(out.data());
+    std::vector<int64_t> tap_sum(size_t(d.kh * d.kw));
+    for (int64_t g = 0; g < d.g; ++g)
+        for (int64_t ocl = 0; ocl < ocg; ++ocl) {
+            const int64_t oc = g * ocg + ocl;
+            for (int64_t t = 0; t < d.kh * d.kw; ++t) {
+                int64_t s = 0;
+                for (int64_t c = 0; c < icg; ++c) s += wei[(oc * d.kh * d.kw + t) * icg + c];
+                tap_sum[size_t(t)] = s;
+            }
+            const int64_t idx = (g * n_ocb + ocl / oc_block) * oc_block + ocl % oc_block;
+            for (size_t y = 0; y < ny; ++y)
+                for (size_t x = 0; x < nx; ++x) {
+                    int64_t s = 0;
+                    for (int64_t ky = ycls.lo[y]; ky < ycls.hi[y]; ++ky)
+                        for (int64_t kx = xcls.lo[x]; kx < xcls.hi[x]; ++kx) s += tap_sum[size_t(ky * d.kw + kx)];
+                    // wrap modulo 2^32 (well defined through uint32_t)
+                    comp[(y * nx + x) * size_t(oc_pad) + size_t(idx)] = int32_t(uint32_t(uint64_t(s) * uint64_t(zp_eff)));
+                }
+        }
+    return out;
+}
+
+}  // namespace octet::kernels::conv_pack

@@ -1,0 +1,78 @@
+#pragma once
+// Weight packing, activation compensation and pmaddubsw overflow analysis for
+// the JIT direct int8 convolution (kernels/conv/jit_conv_generator.hpp).
+//
+// Packed layout, per group g and output-channel block ob (oc_block channels):
+//   [g][ob][kh][kw][icq][half][oc_block][4]   (s8, 64-byte aligned)
+// icq = ceil(icg/4) quads of input channels; one vector load at (g,ob,ky,kx,q)
+// gives simd_w output channels × 4 input channels, the operand vpdpbusd and
+// vpmaddubsw take against a broadcast of 4 activation bytes. Missing input
+// channels (icg % 4) and output channels (ocg % oc_block) are zero, so they
+// contribute nothing. `half` is 1 on the fast/VNNI paths; the exact non-VNNI
+// path (2 halves) splits every weight w into lo = floor(w/2) in [-64,63] and
+// hi = w - lo in [-64,64]: any pair of either half has |w0|+|w1| <= 128 and so
+// cannot saturate pmaddubsw's s16 sum (255·128 = 32640).
+//
+// pmaddubsw adds the products of byte pairs (c0,c1) and (c2,c3) of a quad with
+// s16 saturation. A pair (w0,w1) is safe for every u8 input iff w0, w1 have
+// opposite signs (or one is 0) or |w0|+|w1| <= 128.
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "kernels/conv/desc.hpp"
+
+namespace octet::kernels::conv_pack {
+
+// 64-byte aligned bytes (vector loads, SSE memory operands), zero-filled.
+class AlignedBuffer {
+public:
+    AlignedBuffer() = default;
+    explicit AlignedBuffer(size_t bytes);
+    uint8_t* data() { return p_.get(); }
+    const uint8_t* data() const { return p_.get(); }
+    size_t size() const { return size_; }
+private:
+    struct Free { void operator()(uint8_t* p) const { std::free(p); } };
+    std::unique_ptr<uint8_t, Free> p_;
+    size_t size_ = 0;
+};
+
+inline bool pair_safe(int w0, int w1) {
+    if ((w0 <= 0 && w1 >= 0) || (w0 >= 0 && w1 <= 0)) return true;
+    return std::abs(w0) + std::abs(w1) <= 128;
+}
+
+struct PairStats {
+    int64_t pairs = 0;   // weight pairs as pmaddubsw sees them (padding pairs included: always safe)
+    int64_t unsafe = 0;  // pairs that could saturate for some u8 input
+};
+
+// The pairs of the plain [G][OC/G][KH][KW][IC/G] weights in quad order.
+PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei);
+
+// Packed weights as above; `split` selects the 2-half exact layout.
+AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, bool split);
+int64_t packed_icq(const ConvDesc& d);
+
+// Valid tap range [lo, hi) of the window along one axis for output position o
+// (contiguous: the input index grows with the tap).
+void valid_taps(int64_t o, int64_t stride, int64_t pad, int64_t dil, int64_t k, int64_t in, int64_t& lo,
+                int64_t& hi);
+
+// Classes of output positions that see the same valid tap range, and the range of each.
+struct TapClasses {
+    std::vector<int> cls;                 // per output position
+    std::vector<int64_t> lo, hi;          // per class
+};
+TapClasses tap_classes(int64_t out, int64_t stride, int64_t pad, int64_t dil, int64_t k, int64_t in);
+
+// Compensation table [ycls][xcls][oc_pad] s32: zp_eff·Σ w over the taps of that
+// class, wrapped to s32 (the kernel's s32 sums are exact modulo 2^32, so the
+// result is exact whenever the true accumulator fits, as the reference requires).
+// Channel index: (g*n_ocb + ob)*oc_block + lane; padding channels are 0.
+AlignedBuffer compensation(const ConvDesc& d, const int8_t* wei, int oc_block, int64_t zp_eff,
+                           const TapClasses& ycls, const TapClasses& xcls);
+
+}  // namespace octet::kernels::conv_pack

@@ -1,0 +1,13 @@
+# Converts zoo:<MODEL> to JSON, then runs the JSON with jitbench for one iteration.
+execute_process(COMMAND ${CONVERT} zoo:${MODEL} ${OUT}.json RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "octet-convert failed (${rc}): ${out}${err}")
+endif()
+if(NOT EXISTS ${OUT}.json OR NOT EXISTS ${OUT}.bin)
+  message(FATAL_ERROR "octet-convert did not write ${OUT}.json and ${OUT}.bin")
+endif()
+execute_process(COMMAND ${JITBENCH} -m ${OUT}.json -niter 1 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "jitbench on the converted model failed (${rc}): ${out}${err}")
+endif()
+message("${out}")

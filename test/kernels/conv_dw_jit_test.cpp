@@ -1,0 +1,238 @@
+// The JIT int8 depthwise convolution: bit-exact (memcmp) with the reference
+// kernels/conv/ref.hpp over channel tails, 3x3/5x5, strides, asymmetric pads,
+// dilation, u8/s8 sources with zero points, every dst type and post-op, with a
+// PROT_NONE page right after src, residual and dst to catch any access past them.
+#include <catch2/catch.hpp>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../emu/emu_cases.hpp"
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/conv/desc.hpp"
+#include "kernels/conv/jit_dw_kernel.hpp"
+#include "kernels/conv/ref.hpp"
+
+using namespace octet;
+using namespace octet::kernels;
+using ir::ElemType;
+using jit::Isa;
+
+namespace {
+
+// `bytes` whose last byte sits right before a PROT_NONE page.
+class GuardedBuffer {
+public:
+    explicit GuardedBuffer(size_t bytes) : bytes_(bytes) {
+        const size_t page = size_t(sysconf(_SC_PAGESIZE));
+        map_bytes_ = (bytes + page - 1) / page * page + page;
+        void* m = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        REQUIRE(m != MAP_FAILED);
+        base_ = static_cast<uint8_t*>(m);
+        REQUIRE(mprotect(base_ + map_bytes_ - page, page, PROT_NONE) == 0);
+        data_ = base_ + map_bytes_ - page - bytes;
+    }
+    ~GuardedBuffer() { munmap(base_, map_bytes_); }
+    GuardedBuffer(const GuardedBuffer&) = delete;
+    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+    uint8_t* data() { return data_; }
+    size_t size() const { return bytes_; }
+
+private:
+    size_t bytes_, map_bytes_;
+    uint8_t* base_;
+    uint8_t* data_;
+};
+
+constexpr Isa kGenIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
+
+// In the emu lane (or under OCTET_MAX_ISA) the lane's ISAs; otherwise every
+// ISA this CPU runs, avx_vnni included (no cap admits it beside AVX-512).
+std::vector<Isa> executed_isas() {
+    const char* cap = std::getenv("OCTET_MAX_ISA");
+    if (emu::in_emu_lane() || (cap && *cap)) return emu::sweep_isas();
+    std::vector<Isa> v;
+    for (Isa i : kGenIsas)
+        if (jit::isa_supported(i)) v.push_back(i);
+    return v;
+}
+
+std::vector<uint8_t> random_bytes(size_t n, std::mt19937& rng) {
+    std::vector<uint8_t> v(n);
+    std::uniform_int_distribution<int> dist(0, 255);
+    for (auto& b : v) {
+        const int r = dist(rng);
+        b = uint8_t(r < 20 ? 0xFF : r < 40 ? 0x80 : r < 50 ? 0x00 : r < 60 ? 0x7F : dist(rng));  // extremes
+    }
+    return v;
+}
+
+struct Variant {
+    ElemType src = ElemType::u8;
+    int32_t zp = 0;
+    ElemType dst = ElemType::u8;
+    int post = 0;  // 0 none, 1 relu, 2 clamp, 3 sum u8, 4 sum s8 + relu, 5 sum f32
+};
+
+ConvProblem make_problem(const std::string& desc, const Variant& v, std::mt19937& rng) {
+    ConvProblem p;
+    p.desc = parse_conv_desc(desc);
+    p.src_type = v.src;
+    p.src_zero_point = v.zp;
+    const auto w = random_bytes(size_t(p.desc.wei_elems()), rng);
+    p.weights.assign(w.begin(), w.end());
+    for (auto& x : p.weights)
+        if (x == -128 && (rng() & 1)) x = 127;  // both weight extremes
+    ir::Epilogue& e = p.epilogue;
+    e.dst_type = v.dst;
+    std::uniform_real_distribution<float> f(0.001f, 0.02f);
+    for (int64_t c = 0; c < p.desc.oc; ++c) e.scale.push_back(f(rng));
+    if (p.desc.oc % 2) e.bias.push_back(3.25f); else for (int64_t c = 0; c < p.desc.oc; ++c) e.bias.push_back(float(c % 7) - 3.f);
+    switch (v.post) {
+    case 1: e.post_ops.push_back(ir::PostOp::relu()); break;
+    case 2: e.post_ops.push_back(ir::PostOp::clamp(-20.f, 100.5f)); break;
+    case 3: e.post_ops.push_back(ir::PostOp::sum(ElemType::u8, 0.5f, 3.f)); break;
+    case 4: e.post_ops.push_back(ir::PostOp::sum(ElemType::s8, 0.75f)); e.post_ops.push_back(ir::PostOp::relu()); break;
+    case 5: e.post_ops.push_back(ir::PostOp::sum(ElemType::f32, 1.f)); break;
+    default: break;
+    }
+    if (v.dst != ElemType::f32) e.out_scale = {v.dst == ElemType::s32 ? 100.f : 4.f};
+    return p;
+}
+
+// Runs p at every ISA this machine executes (bit-exact vs the reference) and
+// generates it at the others; returns the number of ISAs executed.
+int check_problem(const ConvProblem& p, std::mt19937& rng, bool print_isas) {
+    const ConvDesc& d = p.desc;
+    const size_t src_b = size_t(d.src_elems()) * ir::elem_size(p.src_type);
+    const size_t dst_b = size_t(d.dst_elems()) * ir::elem_size(p.epilogue.dst_type);
+    const ir::PostOp* sum = p.epilogue.sum_op();
+    const size_t res_b = sum ? size_t(d.dst_elems()) * ir::elem_size(sum->sum_type) : 0;
+    GuardedBuffer src(src_b), res(res_b ? res_b : 1), dst(dst_b);
+    const auto s = random_bytes(src_b, rng);
+    std::memcpy(src.data(), s.data(), src_b);
+    std::vector<uint8_t> r = random_bytes(res_b, rng);
+    if (sum && sum->sum_type == ElemType::f32)
+        for (size_t i = 0; i < res_b / 4; ++i) {
+            const float x = float(int(r[i * 4]) - 100) * 0.37f;
+            std::memcpy(&r[i * 4], &x, 4);
+        }
+    if (res_b) std::memcpy(res.data(), r.data(), res_b);
+    std::vector<uint8_t> expect(dst_b);
+    ref::conv_int8(d, p.src_type, src.data(), p.weights.data(), p.src_zero_point, p.epilogue,
+                   sum ? res.data() : nullptr, expect.data());
+
+    const auto run_isas = executed_isas();
+    int executed = 0;
+    for (Isa isa : kGenIsas) {
+        std::string why;
+        auto k = make_conv_dw_jit_kernel(p, isa, why);
+        INFO(to_string(d) << " isa " << jit::isa_name(isa) << " declined: " << why);
+        REQUIRE(k);
+        CHECK(k->exec_type().find("_dw_I8") != std::string::npos);
+        if (std::find(run_isas.begin(), run_isas.end(), isa) == run_isas.end()) continue;  // generate only
+        std::memset(dst.data(), 0xA5, dst_b);
+        // Split the work as two threads would.
+        const int64_t mid = k->work_units() / 2;
+        ConvArgs a{src.data(), sum ? res.data() : nullptr, dst.data()};
+        k->run(a, 0, mid);
+        k->run(a, mid, k->work_units());
+        INFO("exec " << k->exec_type() << " " << k->name());
+        REQUIRE(std::memcmp(dst.data(), expect.data(), dst_b) == 0);
+        emu::note_case(isa, k->exec_type());
+        if (print_isas) std::printf("  dw jit executed at %s (%s)\n", jit::isa_name(isa), k->exec_type().c_str());
+        ++executed;
+    }
+    return executed;
+}
+
+}  // namespace
+
+TEST_CASE("dw jit: declines what is not depthwise, with a reason", "[kernels][conv][dw][jit]") {
+    ConvProblem p;
+    p.desc = parse_conv_desc("g2mb1ic4ih5oc4kh3ph1");
+    p.weights.assign(size_t(p.desc.wei_elems()), 1);
+    std::string why;
+    CHECK_FALSE(make_conv_dw_jit_kernel(p, jit::best_isa(), why));
+    CHECK(why.find("not depthwise") != std::string::npos);
+    p.desc = parse_conv_desc("g4mb1ic4ih5oc4kh3ph1");
+    p.weights.assign(size_t(p.desc.wei_elems()), 1);
+    p.src_zero_point = 40000;
+    why.clear();
+    CHECK_FALSE(make_conv_dw_jit_kernel(p, jit::best_isa(), why));
+    CHECK(why.find("zero point") != std::string::npos);
+}
+
+TEST_CASE("dw jit: bit-exact sweep (tails, 3x3/5x5, strides, pads, dilation, types, post-ops)",
+          "[kernels][conv][dw][jit][emu]") {
+    std::mt19937 rng(1234);
+    const int channels[] = {1, 3, 4, 7, 8, 13, 16, 17, 31, 32, 33, 48, 67};
+    const char* geoms[] = {
+        "ih6iw7kh3kw3ph1pw1",                  // 3x3 s1 pad 1
+        "ih7iw8kh3kw3sh2sw2ph1pw1",            // 3x3 s2
+        "ih9iw9kh5kw5ph2pw2",                  // 5x5 s1
+        "ih9iw10kh5kw5sh2sw2ph2pw2",           // 5x5 s2
+        "ih6iw9oh6ow8kh3kw3ph0pw2",            // asymmetric: right pad 0 (pw_end 1 - 1)
+        "ih5iw11oh5ow6kh3kw3sh1sw2ph1pw0",     // pad only at the end
+        "ih7iw7kh3kw3dh1dw1ph2pw2",            // dilation 2
+        "ih4iw3kh5kw5ph2pw2",                  // kernel wider than the input: every column a border
+        "ih8iw30kh3kw3ph1pw1",                 // long rows: interior blocks + remainder
+    };
+    const Variant variants[] = {
+        {ElemType::u8, 0, ElemType::u8, 1},   {ElemType::s8, 0, ElemType::s8, 0},
+        {ElemType::u8, 128, ElemType::u8, 3}, {ElemType::s8, -5, ElemType::f32, 5},
+        {ElemType::u8, 0, ElemType::s32, 2},  {ElemType::s8, 0, ElemType::u8, 4},
+        {ElemType::u8, 17, ElemType::f32, 0},
+    };
+    int i = 0, executed = 0;
+    for (const char* g : geoms)
+        for (int c : channels) {
+            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
+                                     std::to_string(c) + g;
+            const Variant& v = variants[size_t(i++) % (sizeof variants / sizeof variants[0])];
+            executed += check_problem(make_problem(desc, v, rng), rng, i == 1);
+        }
+    // Batches of 2 and every variant on one awkward shape.
+    for (const Variant& v : variants)
+        executed += check_problem(make_problem("g19mb2ic19oc19ih6iw7kh3kw3sh2sw2ph1pw2", v, rng), rng, false);
+    std::printf("dw jit sweep: %d problem x ISA runs executed bit-exact\n", executed);
+    CHECK(executed > 0);
+}
+
+TEST_CASE("dw jit: MobileNet depthwise layers at mb1, best ISA", "[kernels][conv][dw][jit]") {
+    std::ifstream f(std::string(OCTET_SOURCE_DIR) + "/../shared/data/benchdnn/conv_shapes_mobilenet_dw");
+    if (!f) f.open("/work/shared/data/benchdnn/conv_shapes_mobilenet_dw");
+    REQUIRE(f);
+    std::mt19937 rng(7);
+    const Isa isa = jit::best_isa();
+    int layers = 0;
+    for (std::string line; std::getline(f, line);) {
+        if (line.empty() || line[0] == '#' || line[0] == '-') continue;
+        ConvProblem p = make_problem(line, Variant{ElemType::u8, 0, ElemType::u8, 1}, rng);
+        p.desc.mb = 1;
+        const ConvDesc& d = p.desc;
+        std::vector<uint8_t> src = random_bytes(size_t(d.src_elems()), rng), dst(size_t(d.dst_elems())),
+                             expect(size_t(d.dst_elems()));
+        ref::conv_int8(d, p.src_type, src.data(), p.weights.data(), 0, p.epilogue, nullptr, expect.data());
+        std::string why;
+        auto k = make_conv_dw_jit_kernel(p, isa, why);
+        INFO(line << ": " << why);
+        REQUIRE(k);
+        k->run(ConvArgs{src.data(), nullptr, dst.data()});
+        INFO(k->exec_type());
+        REQUIRE(dst == expect);
+        ++layers;
+    }
+    std::printf("dw jit: %d MobileNet dw layers bit-exact at %s\n", layers, jit::isa_name(isa));
+    CHECK(layers == 9);
+}

@@ -1,0 +1,321 @@
+// The JIT direct int8 convolution (kernels/conv/jit_conv_kernel.hpp) against
+// kernels::ref::conv_int8, bit for bit (memcmp), at every ISA: code is generated
+// for all of them and executed where this CPU can (the [emu] lane runs the
+// sweep under Bochs for the AVX-512 ones elsewhere). Source, destination and
+// residual end at a PROT_NONE page, so a read or write past them crashes.
+#include <catch2/catch.hpp>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ir/epilogue.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/conv/jit_conv_kernel.hpp"
+#include "kernels/conv/pack.hpp"
+#include "kernels/conv/ref.hpp"
+#include "kernels/registry.hpp"
+
+using namespace octet;
+using namespace octet::kernels;
+using ir::ElemType;
+using ir::PostOp;
+using jit::Isa;
+
+namespace {
+
+class GuardedBuffer {
+public:
+    explicit GuardedBuffer(size_t bytes) {
+        const size_t page = size_t(sysconf(_SC_PAGESIZE));
+        map_size_ = (bytes + page - 1) / page * page + page;
+        void* p = mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        REQUIRE(p != MAP_FAILED);
+        base_ = static_cast<uint8_t*>(p);
+        REQUIRE(mprotect(base_ + map_size_ - page, page, PROT_NONE) == 0);
+        data_ = base_ + map_size_ - page - bytes;
+    }
+    ~GuardedBuffer() { munmap(base_, map_size_); }
+    GuardedBuffer(const GuardedBuffer&) = delete;
+    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+    uint8_t* data() { return data_; }
+private:
+    size_t map_size_;
+    uint8_t* base_;
+    uint8_t* data_;
+};
+
+constexpr Isa kIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
+
+bool isa_vnni(Isa i) { return i == Isa::avx_vnni || i == Isa::avx512_core_vnni; }
+
+// Bytes biased toward the extremes (0, 255 / -128, 127) that saturate pmaddubsw.
+std::vector<uint8_t> random_bytes(size_t n, std::mt19937& rng) {
+    std::vector<uint8_t> v(n);
+    std::uniform_int_distribution<int> any(0, 255), pick(0, 3);
+    for (auto& b : v) {
+        const int k = pick(rng);
+        b = uint8_t(k == 0 ? 255 : k == 1 ? (any(rng) & 1 ? 0x80 : 0x7f) : any(rng));
+    }
+    return v;
+}
+
+enum class Weights { full, safe };
+
+std::vector<int8_t> random_weights(int64_t n, Weights kind, std::mt19937& rng) {
+    std::vector<int8_t> w{}; w.resize(size_t(n));
+    std::uniform_int_distribution<int> full(-128, 127), safe(-64, 64), pick(0, 4);
+    for (auto& x : w) {
+        if (kind == Weights::safe) x = int8_t(safe(rng));
+        else { const int k = pick(rng); x = int8_t(k == 0 ? 127 : k == 1 ? -128 : full(rng)); }
+    }
+    return w;
+}
+
+std::vector<float> random_vec(int64_t n, float lo, float hi, std::mt19937& rng) {
+    std::uniform_real_distribution<float> d(lo, hi);
+    std::vector<float> v{}; v.resize(size_t(n));
+    for (auto& x : v) x = d(rng);
+    return v;
+}
+
+// Epilogue variants cycled over the sweep: every dst type, every post-op, both
+// source types, zero points.
+struct Config {
+    ElemType src;
+    int32_t zp;
+    int variant;
+};
+
+ir::Epilogue make_epilogue(int variant, const ConvDesc& d, std::mt19937& rng) {
+    ir::Epilogue e;
+    const float k = 1.f / float(64 * d.icg() * d.kh * d.kw);
+    switch (variant) {
+    case 0:  // u8, per-channel scale + bias, relu
+        e.scale = random_vec(d.oc, 0.5f * k * 64, 4.f * k * 64, rng);
+        e.bias = random_vec(d.oc, -40.f, 40.f, rng);
+        e.post_ops = {PostOp::relu()};
+        e.dst_type = ElemType::u8;
+        break;
+    case 1:  // s8, clamp, out scale / shift
+        e.scale = {3.f * k * 64};
+        e.post_ops = {PostOp::clamp(-50.f, 90.f)};
+        e.out_scale = random_vec(d.oc, 0.5f, 2.f, rng);
+        e.out_shift = {1.5f};
+        e.dst_type = ElemType::s8;
+        break;
+    case 2:  // raw s32
+        e.dst_type = ElemType::s32;
+        break;
+    case 3:  // f32 with a f32 residual
+        e.scale = random_vec(d.oc, 0.001f, 0.01f, rng);
+        e.bias = random_vec(d.oc, -1.f, 1.f, rng);
+        e.post_ops = {PostOp::sum(ElemType::f32, 0.75f)};
+        e.dst_type = ElemType::f32;
+        break;
+    case 4:  // u8 residual, then relu
+        e.scale = random_vec(d.oc, k * 64, 2.f * k * 64, rng);
+        e.post_ops = {PostOp::sum(ElemType::u8, 0.5f, 3.f), PostOp::relu()};
+        e.dst_type = ElemType::u8;
+        break;
+    default:  // s8 residual, s8 dst, out shift vector
+        e.scale = {2.f * k * 64};
+        e.bias = {5.f};
+        e.post_ops = {PostOp::sum(ElemType::s8, 1.25f)};
+        e.out_shift = random_vec(d.oc, -3.f, 3.f, rng);
+        e.dst_type = ElemType::s8;
+        break;
+    }
+    return e;
+}
+
+std::set<std::string>& executed() {
+    static std::set<std::string> s;
+    return s;
+}
+
+// Builds the kernel at `isa`; when the CPU runs it, compares it with the reference.
+void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t seed) {
+    std::mt19937 rng(seed);
+    ConvProblem p;
+    p.desc = d;
+    p.src_type = cfg.src;
+    p.src_zero_point = cfg.zp;
+    p.weights = random_weights(d.wei_elems(), wk, rng);
+    p.epilogue = make_epilogue(cfg.variant, d, rng);
+    INFO("conv " << to_string(d) << " isa " << jit::isa_name(isa) << " src " << ir::to_string(cfg.src) << " zp "
+                 << cfg.zp << " variant " << cfg.variant << " weights " << (wk == Weights::safe ? "safe" : "full"));
+
+    std::string why;
+    auto k = make_conv_jit_kernel(p, isa, why);
+    INFO("declined: " << why);
+    REQUIRE(k);
+    const conv_pack::PairStats st = conv_pack::analyze_pairs(d, p.weights.data());
+    const bool exact = !isa_vnni(isa) && st.unsafe > 0;
+    CHECK((k->exec_type().find("_exact") != std::string::npos) == exact);
+    if (wk == Weights::safe) CHECK(st.unsafe == 0);
+    if (!jit::isa_supported(isa)) return;
+
+    const size_t dsz = ir::elem_size(p.epilogue.dst_type);
+    const PostOp* sum = p.epilogue.sum_op();
+    const size_t rsz = sum ? ir::elem_size(sum->sum_type) : 0;
+    const auto src = random_bytes(size_t(d.src_elems()), rng);
+    std::vector<uint8_t> res;
+    if (sum) {
+        if (sum->sum_type == ElemType::f32) {
+            const auto f = random_vec(d.dst_elems(), -20.f, 20.f, rng);
+            res.resize(f.size() * 4);
+            std::memcpy(res.data(), f.data(), res.size());
+        } else {
+            res = random_bytes(size_t(d.dst_elems()), rng);
+        }
+    }
+    std::vector<uint8_t> want(size_t(d.dst_elems()) * dsz);
+    ref::conv_int8(d, cfg.src, src.data(), p.weights.data(), cfg.zp, p.epilogue, sum ? res.data() : nullptr,
+                   want.data());
+
+    GuardedBuffer gsrc(src.size()), gdst(want.size()), gres(res.size() ? res.size() : 1);
+    std::memcpy(gsrc.data(), src.data(), src.size());
+    if (sum) std::memcpy(gres.data(), res.data(), res.size());
+    std::memset(gdst.data(), 0xa5, want.size());
+    ConvArgs a{gsrc.data(), sum ? gres.data() : nullptr, gdst.data()};
+    // Two ranges split at a random unit: any split gives the same bits.
+    const int64_t n = k->work_units(), mid = std::uniform_int_distribution<int64_t>(0, n)(rng);
+    k->run(a, 0, mid);
+    k->run(a, mid, n);
+    REQUIRE(std::memcmp(gdst.data(), want.data(), want.size()) == 0);
+    executed().insert(jit::isa_name(isa));
+}
+
+const char* kSweep[] = {
+    "mb2ic16ih7oc16oh7kh1ph0",              // 1×1 flat
+    "mb1ic67ih5iw9oc67oh5ow9kh1kw1ph0pw0",        // 1×1 ic/oc tails
+    "mb1ic5ih3iw31oc17oh3ow31kh1kw1ph0pw0",       // flat, pixel count tails
+    "mb1ic32ih9oc24oh5kh1sh2ph0",           // strided 1×1
+    "mb1ic16ih8oc32oh8kh3ph1",              // 3×3 pad 1
+    "mb1ic64ih6oc72oh6kh3ph1",              // oc blocks + tail block
+    "mb1ic3ih15iw15oc16oh8ow8kh7kw7sh2sw2ph3pw3",    // first layer
+    "mb1ic8ih7iw9oc8oh6ow10kh3kw2ph1pw2",   // asymmetric padding
+    "mb1ic8ih10oc12oh6kh3dh1ph0",           // dilation
+    "mb1ic7ih9oc12oh9kh3dh1ph2",            // dilation + padding
+    "g2mb1ic10ih6oc6oh6kh3ph1",             // groups, odd icg/ocg
+    "g4mb1ic12ih5oc20oh5kh3ph1",            // groups icg 3, ocg 5
+    "mb1ic4ih3iw23oc8oh3ow23kh3kw3ph1pw1",        // ow tails
+    "mb1ic1ih6oc1oh6kh3ph1",                // ic 1, oc 1
+    "mb1ic8ih8oc9oh3kh3sh2ph0",             // negative end padding
+    "mb1ic2ih4iw40oc3oh2ow38kh3kw3ph0pw0",        // long row: the interior loop
+};
+
+const Config kConfigs[] = {
+    {ElemType::u8, 0, 0}, {ElemType::s8, 0, 1}, {ElemType::u8, 7, 2},
+    {ElemType::s8, -3, 3}, {ElemType::u8, 0, 4}, {ElemType::s8, 5, 5},
+};
+
+}  // namespace
+
+TEST_CASE("jit conv: bit-exact sweep at every ISA", "[kernels][conv][jit][emu]") {
+    uint32_t seed = 1;
+    size_t ci = 0;
+    for (const char* s : kSweep) {
+        const ConvDesc d = parse_conv_desc(s);
+        for (int c = 0; c < 2; ++c, ++ci) {
+            const Config& cfg = kConfigs[ci % (sizeof kConfigs / sizeof kConfigs[0])];
+            for (Weights wk : {Weights::full, Weights::safe})
+                for (Isa isa : kIsas) check(d, cfg, wk, isa, seed++);
+        }
+    }
+    std::string list;
+    for (const auto& s : executed()) list += " " + s;
+    WARN("jit conv sweep executed natively at:" << list);
+    CHECK(!executed().empty());
+}
+
+TEST_CASE("jit conv: every epilogue variant on one shape", "[kernels][conv][jit][emu]") {
+    const ConvDesc d = parse_conv_desc("mb1ic13ih5iw7oc21oh5ow7kh3kw3ph1pw1");
+    uint32_t seed = 1000;
+    for (const Config& cfg : kConfigs)
+        for (Weights wk : {Weights::full, Weights::safe})
+            for (Isa isa : kIsas) check(d, cfg, wk, isa, seed++);
+}
+
+TEST_CASE("jit conv: names, exact path selection and declines", "[kernels][conv][jit]") {
+    ConvProblem p;
+    p.desc = parse_conv_desc("mb1ic8ih4oc8oh4kh1ph0");
+    p.weights.assign(size_t(p.desc.wei_elems()), 10);
+    p.epilogue.dst_type = ElemType::u8;
+    std::string why;
+    auto k = make_conv_jit_kernel(p, Isa::avx2, why);
+    REQUIRE(k);
+    CHECK(k->exec_type() == "jit_avx2_1x1_I8");
+    CHECK(k->name().rfind("conv_avx2_1x1_u8s8u8_", 0) == 0);
+    // 100 + 100 > 128, same sign: unsafe, so the exact path; VNNI stays plain.
+    p.weights.assign(size_t(p.desc.wei_elems()), 100);
+    CHECK(make_conv_jit_kernel(p, Isa::avx2, why)->exec_type() == "jit_avx2_1x1_exact_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::sse42, why)->exec_type() == "jit_sse42_1x1_exact_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx512_core_vnni, why)->exec_type() == "jit_avx512_vnni_1x1_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx_vnni, why)->exec_type() == "jit_avx_vnni_1x1_I8");
+    // Opposite signs are safe whatever their size.
+    for (size_t i = 0; i < p.weights.size(); ++i) p.weights[i] = int8_t(i % 2 ? -128 : 127);
+    CHECK(make_conv_jit_kernel(p, Isa::avx512_core, why)->exec_type() == "jit_avx512_1x1_I8");
+
+    ConvProblem dw;
+    dw.desc = parse_conv_desc("g8mb1ic8ih4oc8oh4kh3ph1");
+    dw.weights.assign(size_t(dw.desc.wei_elems()), 1);
+    CHECK(!make_conv_jit_kernel(dw, Isa::avx2, why));
+    CHECK(why.find("depthwise") != std::string::npos);
+
+    ConvProblem c3;
+    c3.desc = parse_conv_desc("mb1ic8ih4oc8oh4kh3ph1");
+    c3.weights.assign(size_t(c3.desc.wei_elems()), 1);
+    c3.epilogue.dst_type = ElemType::u8;
+    auto r = create_conv_kernel(c3, Isa::avx2);
+    CHECK(r->exec_type() == "jit_avx2_I8");
+}
+
+TEST_CASE("jit conv: pair safety rule", "[kernels][conv][jit]") {
+    CHECK(conv_pack::pair_safe(64, 64));
+    CHECK(!conv_pack::pair_safe(64, 65));
+    CHECK(conv_pack::pair_safe(-128, 0));
+    CHECK(conv_pack::pair_safe(-128, 127));
+    CHECK(!conv_pack::pair_safe(-100, -29));
+    CHECK(conv_pack::pair_safe(-100, -28));
+    // The rule is exactly "no u8 pair can leave s16": check it exhaustively at the corners.
+    for (int w0 = -128; w0 < 128; ++w0)
+        for (int w1 = -128; w1 < 128; ++w1) {
+            const int hi = 255 * (std::max(w0, 0) + std::max(w1, 0));
+            const int lo = 255 * (std::min(w0, 0) + std::min(w1, 0));
+            REQUIRE(conv_pack::pair_safe(w0, w1) == (hi <= 32767 && lo >= -32768));
+        }
+}
+
+TEST_CASE("jit conv: ResNet-50 layers at the best ISA", "[kernels][conv][jit]") {
+    std::ifstream f("/work/shared/data/benchdnn/conv_shapes_resnet_50");
+    if (!f) f.open(std::string(OCTET_SOURCE_DIR) + "/../shared/data/benchdnn/conv_shapes_resnet_50");
+    REQUIRE(f);
+    std::string line;
+    std::vector<ConvDesc> layers;
+    while (std::getline(f, line)) {
+        if (line.empty() || line[0] == '#' || line[0] == '-') continue;
+        ConvDesc d = parse_conv_desc(line.substr(0, line.find(' ')));
+        d.mb = 1;
+        layers.push_back(d);
+    }
+    REQUIRE(layers.size() > 10);
+    const Isa isa = jit::best_isa();
+    // conv1, the first 3×3, a strided 1×1, the 7×7-pixel layers: every kind of the net.
+    const size_t picks[] = {0, 1, 3, 5, 6, layers.size() - 2, layers.size() - 1};
+    uint32_t seed = 77;
+    for (size_t i : picks) {
+        check(layers[i], {ElemType::u8, 0, 0}, Weights::full, isa, seed++);
+        check(layers[i], {ElemType::s8, 0, 0}, Weights::safe, isa, seed++);
+    }
+}
