@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "engine/int8/int8_executables.hpp"
 #include "engine/plan.hpp"
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
@@ -67,6 +68,7 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
     plan->graph = model.graph();
     ir::Graph& g = plan->graph;
     g.infer();  // cheap, and makes the plan independent of how the Model was made
+    engine::int8::lower(g);  // FakeQuantize graph -> int8 graph (lpt/, engine/int8/)
 
     // One slot per node output.
     std::vector<std::vector<int>> slot_of(g.size());
@@ -103,6 +105,9 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
             engine::Step step;
             step.node = i;
             step.exec_type = std::string("ref_") + engine::precision_suffix(compute_type(g, n));
+            // int8 kernels of the lowered graph (engine/int8/): exec type from the kernel.
+            step.exec = engine::int8::make_executable(g, i, jit::parse_isa(plan->isa));
+            if (step.exec) step.exec_type = step.exec->exec_type();
             for (const ir::PortRef& p : n.inputs) step.input_slots.push_back(slot(p));
             step.output_slots = slot_of[size_t(i)];
             layer.step = int(plan->steps.size());
@@ -118,6 +123,7 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
     for (size_t s = 0; s < slots; ++s)
         if (!pinned[s] && last_reader[s] >= 0) plan->steps[size_t(last_reader[s])].release_slots.push_back(int(s));
 
+    engine::finalize_memory(*plan);  // views and arena offsets (memory_plan.cpp)
     return CompiledModel(std::move(plan));
 }
 

@@ -11,5 +11,12 @@ const std::string& CompiledModel::isa() const { return plan_->isa; }
 int CompiledModel::threads() const { return plan_->threads; }
 int CompiledModel::streams() const { return plan_->streams; }
 const ir::Graph& CompiledModel::graph() const { return plan_->graph; }
+size_t CompiledModel::peak_activation_bytes() const { return plan_->memory.arena_bytes; }
+size_t CompiledModel::largest_step_bytes() const { return plan_->memory.largest_step_bytes; }
+size_t CompiledModel::total_activation_bytes() const { return plan_->memory.total_bytes; }
+
+namespace engine {
+const Plan& PlanAccess::of(const CompiledModel& m) { return *m.plan_; }
+}  // namespace engine
 
 }  // namespace octet

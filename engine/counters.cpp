@@ -1,5 +1,6 @@
 // The per-layer performance-counter table, as OpenVINO's CPU plugin reports it.
 #include "engine/request_state.hpp"
+#include "lpt/rewriter.hpp"
 
 namespace octet::engine {
 
@@ -10,7 +11,7 @@ std::vector<PerfCounter> make_perf_counters(const Plan& plan, const std::vector<
         const ir::Node& n = plan.graph.node(layer.node);
         PerfCounter pc;
         pc.layer_name = n.name;
-        pc.layer_type = n.op;
+        pc.layer_type = n.attrs.get_string("original_op", n.op);  // LPT: the op the model had
         if (layer.step >= 0) {
             pc.exec_status = "EXECUTED";
             pc.exec_type = plan.steps[size_t(layer.step)].exec_type;
@@ -21,6 +22,17 @@ std::vector<PerfCounter> make_perf_counters(const Plan& plan, const std::vector<
             pc.exec_type = "undef";
         }
         table.push_back(std::move(pc));
+        // Original nodes the LPT fused or folded into this one (lpt/rewriter.hpp).
+        const std::vector<std::string> fused = lpt::split_lines(n.attrs.get_string("fused_names", ""));
+        const std::vector<std::string> fused_ops = lpt::split_lines(n.attrs.get_string("fused_ops", ""));
+        for (size_t k = 0; k < fused.size() && k < fused_ops.size(); ++k) {
+            PerfCounter f;
+            f.layer_name = fused[k];
+            f.layer_type = fused_ops[k];
+            f.exec_status = "NOT_RUN";
+            f.exec_type = "undef";
+            table.push_back(std::move(f));
+        }
     }
     return table;
 }

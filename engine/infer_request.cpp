@@ -3,6 +3,10 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
 #include <spdlog/spdlog.h>
 
 #include "engine/request_state.hpp"
@@ -33,6 +37,37 @@ void check_index(size_t index, size_t count, const char* what) {
                             std::to_string(count));
 }
 
+bool in_arena(const std::shared_ptr<uint8_t>& arena, const engine::MemoryPlan& mem, const void* p) {
+    const uint8_t* base = arena.get();
+    const auto* q = static_cast<const uint8_t*>(p);
+    return base && q >= base && q < base + mem.arena_bytes;
+}
+
+// Output k of a step: its arena bytes when the memory plan placed it, else a
+// fresh tensor (graph outputs).
+ir::Tensor arena_or_fresh(const std::shared_ptr<uint8_t>& arena, const engine::MemoryPlan& mem, const engine::Step& step, const ir::Node& node, size_t k) {
+    const ir::TensorDesc& d = node.outputs.at(k);
+    const int64_t offset = mem.slot_offset.at(size_t(step.output_slots.at(k)));
+    if (offset < 0) return ir::Tensor(d.type, d.shape);
+    return ir::Tensor::view(d.type, d.shape, arena.get() + offset, arena);
+}
+
+// A reference kernel returns fresh tensors: an activation is copied to its
+// arena bytes so that the request holds no other activation memory.
+ir::Tensor into_arena(const std::shared_ptr<uint8_t>& arena, const engine::MemoryPlan& mem, const engine::Step& step, const ir::Node& node, size_t k,
+                      const ir::Tensor& value) {
+    const int64_t offset = mem.slot_offset.at(size_t(step.output_slots.at(k)));
+    if (offset < 0) return value;
+    const ir::TensorDesc& d = node.outputs.at(k);
+    if (value.type() != d.type || value.shape() != d.shape)
+        throw Error(ir::node_prefix(node) + "the reference kernel returned " + ir::to_string(value.type()) + " " +
+                    ir::to_string(value.shape()) + ", the plan expects " + ir::to_string(d.type) + " " +
+                    ir::to_string(d.shape));
+    ir::Tensor view = ir::Tensor::view(d.type, d.shape, arena.get() + offset, arena);
+    if (value.nbytes() > 0) std::memcpy(view.raw(), value.raw(), value.nbytes());
+    return view;
+}
+
 }  // namespace
 
 InferRequest::InferRequest(std::shared_ptr<const engine::Plan> plan) : state_(std::make_unique<State>()) {
@@ -41,6 +76,14 @@ InferRequest::InferRequest(std::shared_ptr<const engine::Plan> plan) : state_(st
     state_->inputs.resize(state_->plan->inputs.size());
     state_->times.resize(state_->plan->steps.size());
     state_->pool = std::make_unique<engine::ThreadPool>(state_->plan->threads);
+    const size_t arena_bytes = state_->plan->memory.arena_bytes;
+    if (arena_bytes > 0) {
+        void* p = std::aligned_alloc(engine::kArenaAlignment,
+                                     (arena_bytes + engine::kArenaAlignment - 1) / engine::kArenaAlignment *
+                                         engine::kArenaAlignment);
+        if (!p) throw std::bad_alloc();
+        state_->arena = std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
+    }
 }
 
 InferRequest::InferRequest(InferRequest&&) noexcept = default;
@@ -64,6 +107,44 @@ void InferRequest::set_input(const std::string& name, ir::Tensor tensor) {
 }
 
 void InferRequest::infer() {
+    if (state_->busy) throw ArgumentError("infer() while an asynchronous run is in flight: call wait() first");
+    run_plan();
+}
+
+void InferRequest::start_async() {
+    State& st = *state_;
+    if (st.busy) throw ArgumentError("start_async() while an asynchronous run is in flight: call wait() first");
+    if (st.async_thread.joinable()) st.async_thread.join();  // a finished run nobody waited for
+    st.async_error = nullptr;
+    st.busy = true;
+    st.async_thread = std::thread([this, &st] {
+        try {
+            run_plan();
+        } catch (...) {
+            st.async_error = std::current_exception();
+        }
+        if (st.callback) {
+            try {
+                st.callback(st.async_error);
+            } catch (...) {  // nowhere to report it: the run's own result stays with wait()
+            }
+        }
+        st.busy = false;
+    });
+}
+
+void InferRequest::wait() {
+    State& st = *state_;
+    if (st.async_thread.joinable()) st.async_thread.join();
+    if (std::exception_ptr e = std::exchange(st.async_error, nullptr)) std::rethrow_exception(e);
+}
+
+void InferRequest::set_callback(std::function<void(std::exception_ptr)> callback) {
+    if (state_->busy) throw ArgumentError("set_callback() while an asynchronous run is in flight");
+    state_->callback = std::move(callback);
+}
+
+void InferRequest::run_plan() {
     State& st = *state_;
     const engine::Plan& plan = *st.plan;
     for (size_t i = 0; i < st.inputs.size(); ++i) {
@@ -82,11 +163,16 @@ void InferRequest::infer() {
         const auto t0 = std::chrono::steady_clock::now();
         const double c0 = thread_cpu_ms();
         std::vector<ir::Tensor> results;
-        if (step.exec) {
-            for (const ir::TensorDesc& d : node.outputs) results.emplace_back(d.type, d.shape);
+        if (step.view) {
+            results.push_back(args.at(0).reshaped(node.outputs.at(0).shape));
+        } else if (step.exec) {
+            // Activations are views of the arena; graph outputs are fresh (they go to the caller).
+            for (size_t k = 0; k < node.outputs.size(); ++k) results.push_back(arena_or_fresh(st.arena, plan.memory, step, node, k));
             step.exec->run(args, results, *st.pool);
         } else {
             results = kernels::ref::eval_node(node, args);
+            if (results.size() == step.output_slots.size())
+                for (size_t k = 0; k < results.size(); ++k) results[k] = into_arena(st.arena, plan.memory, step, node, k, results[k]);
         }
         const double c1 = thread_cpu_ms();
         const auto t1 = std::chrono::steady_clock::now();
@@ -106,7 +192,7 @@ void InferRequest::infer() {
         ir::Tensor& v = st.slots[size_t(plan.output_slots[i])];
         // An output that is a view of a constant or an input must not let the
         // caller write into the compiled model or its own input: copy it.
-        bool aliases = plan.constant_buffers.count(v.raw()) != 0;
+        bool aliases = plan.constant_buffers.count(v.raw()) != 0 || in_arena(st.arena, plan.memory, v.raw());
         for (const ir::Tensor& in : st.inputs) aliases = aliases || in.raw() == v.raw();
         st.outputs[i] = aliases ? v.clone() : v;
     }

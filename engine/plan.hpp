@@ -10,7 +10,9 @@
 #include <memory>
 
 #include "engine/executable.hpp"
+#include "engine/memory_plan.hpp"
 #include "ir/graph.hpp"
+#include "octet/compiled_model.hpp"
 #include "octet/model.hpp"
 
 namespace octet::engine {
@@ -23,6 +25,9 @@ struct Step {
     std::vector<int> release_slots;   // activations whose last reader is this step
     // A prepared kernel; null: the node is evaluated by the reference (kernels/ref).
     std::shared_ptr<const Executable> exec;
+    // Output 0 is input 0's bytes with the node's shape (Reshape, Squeeze, ...):
+    // nothing runs, the memory planner lets the two share storage.
+    bool view = false;
 };
 
 // One row of the counter table: a node of the graph in execution order.
@@ -49,6 +54,17 @@ struct Plan {
     int threads = 0;
     int streams = 1;
     bool verbose = false;            // OCTET_VERBOSE: log one line per executed step
+
+    MemoryPlan memory;               // arena offsets of the activations (finalize_memory)
+};
+
+// Marks view steps and plans the activation arena; compile() calls it last,
+// after every pass that changes the steps.
+void finalize_memory(Plan& plan);
+
+// The plan behind a compiled model, for engine internals and tests.
+struct PlanAccess {
+    static const Plan& of(const CompiledModel& m);
 };
 
 // "FP32", "I8" (u8/s8) or "I32": the precision suffix of an exec type.

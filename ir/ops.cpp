@@ -7,6 +7,7 @@
 
 #include "ir/error.hpp"
 #include "ir/ops/infer_fns.hpp"
+#include "ir/ops/int8_ops.hpp"
 
 namespace octet::ir {
 
@@ -28,6 +29,9 @@ const std::vector<std::pair<std::string, InferFn>>& op_table() {
         {"Interpolate", infer::interpolate}, {"MVN", infer::mvn},
         {"Softmax", infer::softmax},         {"FakeQuantize", infer::fake_quantize},
         {"Convert", infer::convert},
+        // Internal int8 ops of the LPT (ir/ops/int8_ops.cpp).
+        {"Quantize", infer::quantize},       {"Dequantize", infer::dequantize},
+        {"ConvolutionI8", infer::convolution_i8}, {"MatMulI8", infer::matmul_i8},
     };
     return table;
 }

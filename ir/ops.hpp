@@ -31,6 +31,17 @@
 //   FakeQuantize  x, input_low, input_high, output_low, output_high (the four ranges
 //               broadcast to x); attr levels (int >= 2). Output f32, shape of x.
 //
+// Internal int8 ops (created by lpt/, never in a model file; ir/ops/int8_ops.cpp):
+//   Quantize    f32 x -> u8|s8: saturate_round(x*scale + shift) (ir/epilogue.hpp's tail);
+//               attrs destination_type, scale, shift (floats, size 1 or C), axis (default 1)
+//   Dequantize  u8|s8|s32 x -> f32: (float(x) - zero_point) * scale (+ bias when given);
+//               attrs zero_point, scale, bias (floats, size 0/1/C), axis (default 1)
+//   ConvolutionI8  data u8|s8, weights s8 [OC,C/g,KH,KW], optional residual (sum post-op);
+//               Convolution's attrs + src_zero_point (int) + an ir::Epilogue
+//               (ir/ops/int8_ops.hpp); output destination_type (s32 when absent)
+//   MatMulI8    A u8|s8 [...,M,K], B s8 (2D, or A's batch dims), optional residual;
+//               transpose_b, a_zero_point (int) + an ir::Epilogue; channel = last dim
+//
 // Element types: every op except Parameter/Constant/Convert/Result takes f32
 // activations in a model file; int8 types appear after the LPT rewrites a graph.
 // Accepted beyond f32: Convolution/MatMul u8|s8 data x s8 weights -> s32

@@ -19,6 +19,16 @@ class Tensor {
 public:
     Tensor() = default;
     Tensor(ElemType type, Shape shape);  // zero-filled
+    // A non-owning view of `data` (e.g. a slice of an activation arena); the
+    // tensor keeps `keepalive` (the arena's owner) alive while it exists.
+    static Tensor view(ElemType type, Shape shape, void* data, std::shared_ptr<void> keepalive) {
+        Tensor t;
+        t.type_ = type;
+        t.shape_ = std::move(shape);
+        t.numel_ = num_elements(t.shape_);
+        t.buf_ = std::shared_ptr<uint8_t>(std::move(keepalive), static_cast<uint8_t*>(data));
+        return t;
+    }
 
     bool empty() const { return !buf_; }
     ElemType type() const { return type_; }

@@ -224,7 +224,8 @@ void PostOpEmitter<isa>::store_bytes(const RegExp& addr, const Vmm& v, int n, bo
     if constexpr (Traits::has_mask) {
         const Xmm packed(regs_.vtmp);
         if (is_signed) g_.vpmovsdb(packed, v); else g_.vpmovusdb(packed, v);
-        if (n == simd_w) g_.vmovdqu(g_.ptr[addr], packed);
+        // EVEX stores: `packed` may be xmm16..31, which VEX vmovdqu cannot encode.
+        if (n == simd_w) g_.vmovdqu8(g_.ptr[addr], packed);
         else g_.vmovdqu8(g_.ptr[addr] | Opmask(regs_.mask), packed);
     } else if constexpr (Traits::is_vex) {
         const Xmm high(regs_.vtmp);

@@ -34,5 +34,18 @@ std::unique_ptr<MatmulKernel> create_matmul_kernel(const MatmulProblem& p, jit::
 std::unique_ptr<PoolKernel> create_pool_kernel(const PoolProblem& p, jit::Isa isa, DeclineLog* declined) {
     return pick("pool", pool_candidates, p, isa, declined);
 }
+std::unique_ptr<EltwiseKernel> create_quantize_kernel(const QuantizeProblem& p, jit::Isa isa, DeclineLog* declined) {
+    return pick("quantize", quantize_candidates, p, isa, declined);
+}
+std::unique_ptr<EltwiseKernel> create_dequantize_kernel(const DequantizeProblem& p, jit::Isa isa, DeclineLog* declined) {
+    return pick("dequantize", dequantize_candidates, p, isa, declined);
+}
+std::unique_ptr<EltwiseKernel> create_requantize_kernel(const RequantizeProblem& p, jit::Isa isa,
+                                                        DeclineLog* declined) {
+    return pick("requantize", requantize_candidates, p, isa, declined);
+}
+std::unique_ptr<EltwiseKernel> create_add_kernel(const AddProblem& p, jit::Isa isa, DeclineLog* declined) {
+    return pick("add", add_candidates, p, isa, declined);
+}
 
 }  // namespace octet::kernels

@@ -11,6 +11,7 @@
 
 #include "jit/isa.hpp"
 #include "kernels/conv/conv_kernel.hpp"
+#include "kernels/eltwise/eltwise_kernel.hpp"
 #include "kernels/matmul/matmul_kernel.hpp"
 #include "kernels/pool/pool_kernel.hpp"
 
@@ -23,6 +24,14 @@ std::unique_ptr<ConvKernel> create_conv_kernel(const ConvProblem& p, jit::Isa is
 std::unique_ptr<MatmulKernel> create_matmul_kernel(const MatmulProblem& p, jit::Isa isa,
                                                    DeclineLog* declined = nullptr);
 std::unique_ptr<PoolKernel> create_pool_kernel(const PoolProblem& p, jit::Isa isa, DeclineLog* declined = nullptr);
+// Element-wise int8 boundary ops (kernels/eltwise/desc.hpp).
+std::unique_ptr<EltwiseKernel> create_quantize_kernel(const QuantizeProblem& p, jit::Isa isa,
+                                                      DeclineLog* declined = nullptr);
+std::unique_ptr<EltwiseKernel> create_dequantize_kernel(const DequantizeProblem& p, jit::Isa isa,
+                                                        DeclineLog* declined = nullptr);
+std::unique_ptr<EltwiseKernel> create_requantize_kernel(const RequantizeProblem& p, jit::Isa isa,
+                                                        DeclineLog* declined = nullptr);
+std::unique_ptr<EltwiseKernel> create_add_kernel(const AddProblem& p, jit::Isa isa, DeclineLog* declined = nullptr);
 
 // A candidate of a family's list: returns a kernel, or nullptr after writing why
 // it declines into `why`.

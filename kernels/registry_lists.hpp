@@ -4,6 +4,8 @@
 #include "kernels/registry.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/jit_dw_kernel.hpp"
+#include "kernels/eltwise/jit_eltwise_kernel.hpp"
+#include "kernels/matmul/jit_matmul_kernel.hpp"
 #include "kernels/pool/jit_pool_kernel.hpp"
 
 namespace octet::kernels {
@@ -24,11 +26,41 @@ inline const Candidate<ConvProblem, ConvKernel> conv_candidates[] = {
     {"ref_I8", conv_ref},
 };
 inline const Candidate<MatmulProblem, MatmulKernel> matmul_candidates[] = {
+    {"jit_matmul_I8", make_matmul_jit_kernel},
     {"ref_I8", matmul_ref},
 };
 inline const Candidate<PoolProblem, PoolKernel> pool_candidates[] = {
     {"jit_pool_I8", make_pool_jit_kernel},
     {"ref_I8", pool_ref},
+};
+
+inline std::unique_ptr<EltwiseKernel> quantize_ref(const QuantizeProblem& p, jit::Isa, std::string&) {
+    return make_quantize_ref_kernel(p);
+}
+inline std::unique_ptr<EltwiseKernel> dequantize_ref(const DequantizeProblem& p, jit::Isa, std::string&) {
+    return make_dequantize_ref_kernel(p);
+}
+inline std::unique_ptr<EltwiseKernel> requantize_ref(const RequantizeProblem& p, jit::Isa, std::string&) {
+    return make_requantize_ref_kernel(p);
+}
+inline std::unique_ptr<EltwiseKernel> add_ref(const AddProblem& p, jit::Isa, std::string&) {
+    return make_add_ref_kernel(p);
+}
+inline const Candidate<QuantizeProblem, EltwiseKernel> quantize_candidates[] = {
+    {"jit_quantize_FP32", make_quantize_jit_kernel},
+    {"ref_FP32", quantize_ref},
+};
+inline const Candidate<DequantizeProblem, EltwiseKernel> dequantize_candidates[] = {
+    {"jit_dequantize_I8", make_dequantize_jit_kernel},
+    {"ref_I8", dequantize_ref},
+};
+inline const Candidate<RequantizeProblem, EltwiseKernel> requantize_candidates[] = {
+    {"jit_requantize_I8", make_requantize_jit_kernel},
+    {"ref_I8", requantize_ref},
+};
+inline const Candidate<AddProblem, EltwiseKernel> add_candidates[] = {
+    {"jit_add_I8", make_add_jit_kernel},
+    {"ref_I8", add_ref},
 };
 
 }  // namespace octet::kernels

@@ -12,7 +12,7 @@ emu_pkgs=(bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso cp
 emu=1
 for a in "$@"; do
   case "$a" in
-    --bench)  pkgs+=(libdnnl-dev libxnnpack-dev) ;;
+    --bench)  pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev gnuplot-nox) ;;
     --emu)    emu=1 ;;   # the default; kept for old command lines
     --no-emu) emu=0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;

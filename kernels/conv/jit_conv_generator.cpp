@@ -48,6 +48,7 @@ public:
         if (c.ur_w < 1 || c.ur_w > max_ur_w(kIsa, c.nb_oc, c.split))
             throw ArgumentError(c.name + ": ur_w " + std::to_string(c.ur_w) + " does not fit the registers");
         if (vnni && c.split) throw ArgumentError(c.name + ": VNNI needs no split weights");
+        if (c.fixup && (vnni || c.split)) throw ArgumentError(c.name + ": fixup is for the non-VNNI fast path");
     }
     std::string name() const override { return c_.name; }
 
@@ -168,6 +169,53 @@ private:
         }
     }
 
+    // Σ a·d over the correction entries of the valid ky, per (kx, vector, tail).
+    // Registers: r9 source at ky = 0, r10 entry, r11 end, r12 quad address,
+    // rcx scratch, W(0) the d vector (rax/rdx: broadcast of tail bytes).
+    void fixup(int ur_b, const uint64_t* masks) {
+        const Reg64 r_base = r9, r_i = r10, r_end = r11, r_a = r12, r_t = rcx;
+        mov(r_base, reg_src_blk);
+        sub(r_base, ptr[reg_args + offsetof(CallArgs, ylo_off)]);
+        int vshift = 0;
+        while ((1 << vshift) < vlen) ++vshift;
+        for (int64_t kx = 0; kx < c_.kw; ++kx) {
+            std::vector<int> P;
+            for (int p = 0; p < ur_b; ++p)
+                if (masks[p] >> kx & 1) P.push_back(p);
+            if (P.empty()) continue;
+            for (int j = 0; j < nb_; ++j)
+                for (int t = 0; t < 2; ++t) {
+                    if (!c_.fix_used[size_t((j * c_.kw + kx) * 2 + t)]) continue;
+                    const int bytes = t ? c_.ic_tail : 4;
+                    const int tab = int(((j * c_.kw + kx) * 2 + t) * (c_.kh + 1) * 8);
+                    Label l_loop, l_skip;
+                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_idx)]);
+                    mov(r_end, ptr[reg_args + offsetof(CallArgs, kh)]);
+                    mov(r_end, ptr[r_t + r_end * 8 + tab]);
+                    mov(r_i, ptr[r_t + tab]);
+                    cmp(r_i, r_end);
+                    jge(l_skip, T_NEAR);
+                    L(l_loop);
+                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_src)]);
+                    mov(r_a, ptr[r_t + r_i * 8]);
+                    add(r_a, r_base);
+                    mov(r_t, r_i);
+                    shl(r_t, vshift);
+                    add(r_t, ptr[reg_args + offsetof(CallArgs, fix_dvec)]);
+                    load_vec(W(0), ptr[r_t]);
+                    for (int p : P) {
+                        broadcast(r_a + int(p * c_.sw * c_.ic), bytes);
+                        if (c_.s8_src) xor80(B());
+                        mac(B(), W(0), acc(p, j));
+                    }
+                    inc(r_i);
+                    cmp(r_i, r_end);
+                    jl(l_loop, T_NEAR);
+                    L(l_skip);
+                }
+        }
+    }
+
     // ur_b pixels with their valid-kx masks and tap classes; advances the pointers.
     void block(int ur_b, const uint64_t* masks, const int* xcls) {
         for (int p = 0; p < ur_b; ++p)
@@ -194,6 +242,7 @@ private:
             jnz(l_ky, T_NEAR);
             L(l_after);
         }
+        if (c_.fixup) fixup(ur_b, masks);
         // Epilogue.
         if (c_.has_comp) {
             mov(reg_s, ptr[reg_args + offsetof(CallArgs, comp)]);

@@ -13,6 +13,8 @@
 //     VNNI      vpdpbusd acc, a, w                              (exact)
 //     fast      vpmaddubsw t, a, w; vpmaddwd t, t, ones; vpaddd (every pair safe)
 //     exact     the same on both halves of the split weights  (any weights)
+//     fixup     fast on w_safe, then per (kx, vector) a run-time loop over the
+//               sparse correction entries of the row's valid ky (exact)
 //   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
 //   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
 //   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the
@@ -44,6 +46,13 @@ struct CallArgs {
     int64_t kh;             // valid ky count of the row (row mode; flat: 1)
     int64_t oc;             // global output channel of the block's first lane
     int64_t npix;           // flat mode: pixels in this call
+    // Sparse correction (Conf::fixup; kernels/conv/pack.hpp): the block's entry
+    // index at ky = first valid ky, all entries' source offsets and d vectors,
+    // and ylo·src_ky_step (entry offsets count from ky = 0).
+    const int64_t* fix_idx;
+    const int64_t* fix_src;
+    const int8_t* fix_dvec;
+    int64_t ylo_off;
     jit::PostOpParams params;
 };
 
@@ -53,6 +62,9 @@ struct Conf {
     bool s8_src = false;    // xor the activation bytes with 0x80
     bool split = false;     // exact non-VNNI path over 2 weight halves
     bool has_comp = false;  // subtract the compensation
+    bool fixup = false;     // fast chain on w_safe + list-driven Σ a·d (not with split)
+    std::vector<uint8_t> fix_used;  // [j][kx][tail] lists that are ever non-empty
+    int64_t kh = 1;                 // filter height (fixup index stride)
     int64_t ic = 0;         // source pixel stride (all groups)
     int64_t oc = 0;         // destination/residual pixel stride (all groups)
     int64_t icq = 0;        // input-channel quads per tap

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
+#include <cstring>
 
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
@@ -41,7 +43,8 @@ const float* data_or_null(const std::vector<float>& v) { return v.empty() ? null
 
 class JitConvKernel final : public ConvKernel {
 public:
-    JitConvKernel(const ConvProblem& p, Isa isa) : d_(p.desc), src_t_(p.src_type), e_(p.epilogue), isa_(isa) {
+    JitConvKernel(const ConvProblem& p, Isa isa, ConvJitPath path)
+        : d_(p.desc), src_t_(p.src_type), e_(p.epilogue), isa_(isa) {
         const int simd_w = jit::isa_simd_width(isa);
         const bool vnni = is_vnni(isa);
         const int64_t icg = d_.icg(), ocg = d_.ocg();
@@ -57,8 +60,26 @@ public:
         oc_block_ = nb * simd_w;
         n_ocb_ = (ocg + oc_block_ - 1) / oc_block_;
         icq_ = cp::packed_icq(d_);
+        const int64_t ky_step = (d_.dh + 1) * d_.iw * d_.ic, kx_step = (d_.dw + 1) * d_.ic;
+        std::vector<int8_t> wsafe;
+        if (split_ && path != ConvJitPath::exact) {
+            const char* env = std::getenv("OCTET_CONV_FIXUP");
+            const bool allowed = path == ConvJitPath::fixup || !(env && std::strcmp(env, "0") == 0);
+            if (allowed) {
+                std::vector<int8_t> delta;
+                wsafe = cp::safe_weights(d_, p.weights.data(), delta);
+                fix_ = cp::make_fixup(d_, delta.data(), oc_block_, simd_w, ky_step, kx_step);
+                if (path == ConvJitPath::fixup || fix_.density() <= kFixupMaxDensity) {
+                    fixup_ = true;
+                    split_ = false;
+                } else {
+                    wsafe.clear();
+                    fix_ = cp::Fixup{};
+                }
+            }
+        }
         wq_ = int64_t(split_ ? 2 : 1) * oc_block_ * 4;
-        packed_ = cp::pack_weights(d_, p.weights.data(), oc_block_, split_);
+        packed_ = cp::pack_weights(d_, fixup_ ? wsafe.data() : p.weights.data(), oc_block_, split_);
 
         if (flat_) {
             ycls_.cls.assign(size_t(d_.oh), 0);
@@ -76,12 +97,12 @@ public:
         if (zp_eff != 0) comp_ = cp::compensation(d_, p.weights.data(), oc_block_, zp_eff, ycls_, xcls_);
 
         exec_type_ = std::string("jit_") + isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
-                     "_I8";
+                     (fixup_ ? "_fixup" : "") + "_I8";
         const ir::PostOp* sum = e_.sum_op();
         rsz_ = sum ? ir::elem_size(sum->sum_type) : 0;
         dsz_ = ir::elem_size(e_.dst_type);
         name_ = std::string("conv_") + jit::isa_name(isa) + "_" + (one_by_one_ ? "1x1" : "direct") +
-                (split_ ? "_exact" : "") + "_" + ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
+                (split_ ? "_exact" : "") + (fixup_ ? "_fixup" : "") + "_" + ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
                 shape_tag(d_);
 
         cj::Conf c;
@@ -90,6 +111,9 @@ public:
         c.s8_src = src_t_ == ir::ElemType::s8;
         c.split = split_;
         c.has_comp = zp_eff != 0;
+        c.fixup = fixup_;
+        c.fix_used = fix_.used;
+        c.kh = d_.kh;
         c.ic = d_.ic;
         c.oc = d_.oc;
         c.icq = icq_;
@@ -97,7 +121,7 @@ public:
         c.kw = d_.kw;
         c.sw = d_.sw;
         c.dw = d_.dw;
-        c.src_ky_step = (d_.dh + 1) * d_.iw * d_.ic;
+        c.src_ky_step = ky_step;
         c.wei_icq_stride = wq_;
         c.oc_block = oc_block_;
         c.pw = d_.pw;
@@ -150,6 +174,8 @@ public:
         const int64_t nx = int64_t(xcls_.lo.size());
         cj::CallArgs c{};
         c.params = params_;
+        c.fix_src = fix_.src_off.data();
+        c.fix_dvec = reinterpret_cast<const int8_t*>(fix_.dvec.data());
         for (int64_t u = begin; u < end; ++u) {
             const int64_t row = u % rows_, gb = (u / rows_) % gb_count, n = u / rows_ / gb_count;
             const int64_t g = gb / n_ocb_, ob = gb % n_ocb_;
@@ -176,6 +202,10 @@ public:
             c.residual = rsz_ ? res + dst_off * int64_t(rsz_) : nullptr;
             c.comp = comp ? comp + (ycl * nx) * oc_pad_ + gb * oc_block_ : nullptr;
             c.oc = ch;
+            if (fixup_) {
+                c.fix_idx = fix_.idx.data() + gb * fix_.idx_block_stride() + ylo;
+                c.ylo_off = ylo * (d_.dh + 1) * d_.iw * d_.ic;
+            }
             const bool last = ob == n_ocb_ - 1 && tail_fn_;
             (last ? tail_fn_ : main_fn_)(&c);
         }
@@ -186,8 +216,9 @@ private:
     ir::ElemType src_t_;
     ir::Epilogue e_;  // the per-channel vectors the code reads through params_
     Isa isa_;
-    bool flat_ = false, one_by_one_ = false, split_ = false, supported_ = false;
+    bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, supported_ = false;
     cp::PairStats stats_;
+    cp::Fixup fix_;
     int oc_block_ = 0;
     int64_t n_ocb_ = 0, icq_ = 0, wq_ = 0, oc_pad_ = 0, rows_ = 0;
     size_t rsz_ = 0, dsz_ = 0;
@@ -203,6 +234,11 @@ private:
 }  // namespace
 
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, std::string& why) {
+    return make_conv_jit_kernel(p, isa, why, ConvJitPath::automatic);
+}
+
+std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, std::string& why,
+                                                 ConvJitPath path) {
     const ConvDesc& d = p.desc;
     if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
     if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
@@ -230,7 +266,7 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, 
         return nullptr;
     }
     try {
-        return std::make_unique<JitConvKernel>(p, isa);
+        return std::make_unique<JitConvKernel>(p, isa, path);
     } catch (const Error& e) {
         why = e.what();
         return nullptr;

@@ -1,5 +1,7 @@
 #include "kernels/conv/pack.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -62,6 +64,79 @@ AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, b
                         }
                     }
     return out;
+}
+
+std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vector<int8_t>& delta) {
+    const int64_t icg = d.icg(), n = d.wei_elems();
+    std::vector<int8_t> ws(wei, wei + n);
+    delta.assign(size_t(n), 0);
+    for (int64_t t = 0; t < n / icg; ++t)
+        for (int64_t c = 0; c + 1 < icg; c += 2) {
+            const size_t i0 = size_t(t * icg + c), i1 = i0 + 1;
+            const int w0 = wei[i0], w1 = wei[i1];
+            if (pair_safe(w0, w1)) continue;
+            const int excess = std::abs(w0) + std::abs(w1) - 128;  // 1..128
+            const size_t big = std::abs(w0) >= std::abs(w1) ? i0 : i1;
+            const int sign = wei[big] > 0 ? 1 : -1;
+            ws[big] = int8_t(wei[big] - sign * excess);
+            delta[big] = int8_t(sign * excess);
+        }
+    return ws;
+}
+
+Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,
+                 int64_t kx_step) {
+    const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d);
+    const int64_t n_ocb = (ocg + oc_block - 1) / oc_block;
+    const int nb = oc_block / simd_w;
+    const bool has_tail = icg % 4 != 0;
+    Fixup f;
+    f.nb = nb;
+    f.simd_w = simd_w;
+    f.kh = d.kh;
+    f.kw = d.kw;
+    f.used.assign(size_t(nb * d.kw * 2), 0);
+    f.idx.assign(size_t(d.g * n_ocb * f.idx_block_stride()), 0);
+    std::vector<int8_t> dv;  // entry vectors
+    std::vector<int8_t> vec(size_t(simd_w * 4));
+    for (int64_t g = 0; g < d.g; ++g)
+        for (int64_t ob = 0; ob < n_ocb; ++ob)
+            for (int j = 0; j < nb; ++j)
+                for (int64_t kx = 0; kx < d.kw; ++kx)
+                    for (int t = 0; t < 2; ++t) {
+                        int64_t* ix = f.idx.data() + (g * n_ocb + ob) * f.idx_block_stride() +
+                                      ((j * d.kw + kx) * 2 + t) * (d.kh + 1);
+                        const int64_t q0 = t ? (has_tail ? icq - 1 : icq) : (has_tail ? icq - 1 : icq);
+                        const int64_t qa = t ? q0 : 0, qb = t ? icq : q0;
+                        for (int64_t ky = 0; ky < d.kh; ++ky) {
+                            ix[ky] = f.entries;
+                            for (int64_t q = qa; q < qb; ++q) {
+                                bool any = false;
+                                std::fill(vec.begin(), vec.end(), int8_t(0));
+                                for (int l = 0; l < simd_w; ++l) {
+                                    const int64_t ocl = ob * oc_block + j * simd_w + l;
+                                    if (ocl >= ocg) break;
+                                    for (int b = 0; b < 4; ++b) {
+                                        const int64_t c = q * 4 + b;
+                                        if (c >= icg) break;
+                                        const int8_t v = delta[(((g * ocg + ocl) * d.kh + ky) * d.kw + kx) * icg + c];
+                                        vec[size_t(l * 4 + b)] = v;
+                                        any |= v != 0;
+                                    }
+                                }
+                                if (!any) continue;
+                                f.src_off.push_back(ky * ky_step + kx * kx_step + q * 4);
+                                dv.insert(dv.end(), vec.begin(), vec.end());
+                                f.used[size_t((j * d.kw + kx) * 2 + t)] = 1;
+                                ++f.entries;
+                            }
+                        }
+                        ix[d.kh] = f.entries;
+                    }
+    f.units = d.g * n_ocb * nb * d.kh * d.kw * icq;
+    f.dvec = AlignedBuffer(dv.size() + 64);
+    if (!dv.empty()) std::memcpy(f.dvec.data(), dv.data(), dv.size());
+    return f;
 }
 
 void valid_taps(int64_t o, int64_t stride, int64_t pad, int64_t dil, int64_t k, int64_t in, int64_t& lo,

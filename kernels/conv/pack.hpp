@@ -16,6 +16,26 @@
 // pmaddubsw adds the products of byte pairs (c0,c1) and (c2,c3) of a quad with
 // s16 saturation. A pair (w0,w1) is safe for every u8 input iff w0, w1 have
 // opposite signs (or one is 0) or |w0|+|w1| <= 128.
+//
+// Sparse correction ("fixup", the default non-VNNI path when weights have
+// unsafe pairs): w = w_safe + d. For an unsafe pair (same sign, |w0|+|w1| =
+// S > 128) the larger-magnitude weight gives its excess e = S-128 to d
+// (|w_safe| = 128-|w_small| >= 1, same sign, so the pair is exactly at the
+// bound; |d| <= 126 with the partner's d = 0, so d's pairs are safe too).
+// w_safe is packed as above and runs the fast chain; Σ a·d is added by a
+// second, list-driven loop over the "entries": (ky, kx, quad, vector j) units
+// of an oc block in which some lane has d != 0. Each entry = one d vector
+// (simd_w×4 bytes) + the source offset of its quad; the same broadcast +
+// vpmaddubsw/vpmaddwd/vpaddd chain, exact. Entries are sorted by ky and
+// indexed per (block, j, kx, tail) so a row with a partial ky range walks only
+// its valid ones; tail-quad entries read only the ic_tail bytes.
+// Why not pairing permutations: the pairing is shared by the broadcast, i.e.
+// by every lane of the block; measured on Kaiming-normal weights quantized per
+// oc, even the best of the 3 pairings per quad still leaves 3-8% (8 lanes) to
+// 20-77% (16 lanes) of units unsafe, at the cost of a shuffle per pixel-quad,
+// so it was not taken. The cost of the fixup is ~1.5× the density of entries
+// (units with some d) over all units; above kFixupMaxDensity the kernel falls
+// back to the exact split path.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -55,6 +75,26 @@ PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei);
 // Packed weights as above; `split` selects the 2-half exact layout.
 AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, bool split);
 int64_t packed_icq(const ConvDesc& d);
+
+// The sparse correction of an oc_block-blocked layer (see the header comment).
+struct Fixup {
+    int nb = 0;                      // vectors per block (index stride)
+    int simd_w = 0;
+    int64_t kh = 0, kw = 0;
+    std::vector<int64_t> idx;        // [g*n_ocb+ob][j][kx][tail][ky 0..kh]: first entry with ky' >= ky
+    std::vector<int64_t> src_off;    // per entry: ky*ky_step + kx*kx_step + q*4 (bytes)
+    AlignedBuffer dvec;              // per entry: simd_w*4 s8 (lane-major, like the packed weights)
+    std::vector<uint8_t> used;       // [j][kx][tail]: some block has entries there
+    int64_t entries = 0;
+    int64_t units = 0;               // all (g, ob, j, ky, kx, quad) units
+    double density() const { return units ? double(entries) / double(units) : 0.0; }
+    int64_t idx_block_stride() const { return int64_t(nb) * kw * 2 * (kh + 1); }
+};
+
+// w_safe (plain layout, unsafe pairs split as above) and its correction lists.
+std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vector<int8_t>& delta);
+Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,
+                 int64_t kx_step);
 
 // Valid tap range [lo, hi) of the window along one axis for output position o
 // (contiguous: the input index grows with the tap).

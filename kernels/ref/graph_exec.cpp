@@ -3,6 +3,7 @@
 #include <map>
 
 #include "kernels/ref/common.hpp"
+#include "kernels/ref/int8_ops.hpp"
 #include "kernels/ref/ref.hpp"
 
 namespace octet::kernels::ref {
@@ -23,6 +24,9 @@ const std::map<std::string, Kernel>& kernel_table() {
         {"Unsqueeze", reshape_like},    {"Transpose", transpose},
         {"Interpolate", interpolate},   {"MVN", mvn},
         {"Softmax", softmax},           {"FakeQuantize", fake_quantize_op},
+        // The LPT's internal int8 ops (kernels/ref/int8_ops.cpp).
+        {"Quantize", quantize_op},      {"Dequantize", dequantize_op},
+        {"ConvolutionI8", convolution_i8_op}, {"MatMulI8", matmul_i8_op},
     };
     return table;
 }

@@ -68,7 +68,9 @@ TEST_CASE("nodes reading int8 data report ref_I8", "[engine]") {
     std::map<std::string, std::string> exec;
     for (const PerfCounter& pc : request.perf_counters()) exec[pc.layer_name] = pc.exec_type;
     CHECK(exec["to_u8"] == "ref_FP32");
-    CHECK(exec["pool"] == "ref_I8");
+    // int8 MaxPool runs the pooling kernel the registry picks (engine/int8/): jit_<isa>_I8 or ref_I8.
+    CHECK(exec["pool"].size() > 3);
+    CHECK(exec["pool"].substr(exec["pool"].size() - 3) == "_I8");
     CHECK(exec["to_f32"] == "ref_I8");
     const float* y = request.output(0).data<float>();
     CHECK(y[0] == 5.f);

@@ -210,8 +210,11 @@ TEST_CASE("dw jit: bit-exact sweep (tails, 3x3/5x5, strides, pads, dilation, typ
 }
 
 TEST_CASE("dw jit: MobileNet depthwise layers at mb1, best ISA", "[kernels][conv][dw][jit]") {
+    if (emu::in_emu_lane()) {
+        WARN("skipped in the emu lane (full-size layers; native runs check them)");
+        return;
+    }
     std::ifstream f(std::string(OCTET_SOURCE_DIR) + "/../shared/data/benchdnn/conv_shapes_mobilenet_dw");
-    if (!f) f.open("/work/shared/data/benchdnn/conv_shapes_mobilenet_dw");
     REQUIRE(f);
     std::mt19937 rng(7);
     const Isa isa = jit::best_isa();

@@ -10,7 +10,11 @@ TEST_CASE("jitbench flags parse, with benchmark_app defaults", "[tools]") {
     Args d = parse_args({});
     CHECK(d.model == "zoo:resnet50-int8");
     CHECK_FALSE(d.niter.has_value());
-    CHECK(d.time_s == 10.0);
+    CHECK(d.time_s == 5.0);
+    CHECK(d.nstreams == 1);
+    CHECK_FALSE(d.async);
+    CHECK(d.report_type.empty());
+    CHECK(d.report_folder == ".");
     CHECK(d.perf_counts);
     CHECK_FALSE(d.compare_fp32);
 
@@ -36,4 +40,22 @@ TEST_CASE("jitbench rejects bad flags and values", "[tools]") {
     CHECK_THROWS_AS(parse_args({"-nthreads", "-1"}), UsageError);
     CHECK_THROWS_AS(parse_args({"-nthreads", "100000"}), UsageError);
     CHECK_THROWS_WITH(parse_args({"-m", ""}), Contains("-m needs a model"));
+}
+
+TEST_CASE("jitbench engine flags: streams, api, reports, dumps", "[tools]") {
+    Args a = parse_args({"-api", "async", "-nstreams", "4", "-report_type", "detailed_counters", "-report_folder",
+                         "out", "-dump_kernels", "k", "-json_stats", "s.json"});
+    CHECK(a.async);
+    CHECK(a.nstreams == 4);
+    CHECK(a.report_type == "detailed_counters");
+    CHECK(a.report_folder == "out");
+    CHECK(a.dump_kernels == "k");
+    CHECK(a.json_stats == "s.json");
+    CHECK_FALSE(parse_args({"-api", "sync"}).async);
+    CHECK_THROWS_WITH(parse_args({"-api", "both"}), Contains("-api expects sync or async"));
+    CHECK_THROWS_WITH(parse_args({"-nstreams", "2"}), Contains("needs -api async"));
+    CHECK_THROWS_AS(parse_args({"-api", "async", "-nstreams", "0"}), UsageError);
+    CHECK_THROWS_WITH(parse_args({"-report_type", "all"}), Contains("average_counters or detailed_counters"));
+    CHECK_THROWS_WITH(parse_args({"-report_folder", ""}), Contains("non-empty"));
+    CHECK_THROWS_WITH(parse_args({"-dump_kernels"}), Contains("-dump_kernels needs a value"));
 }

@@ -11,6 +11,12 @@ namespace {
 constexpr long kMaxIterations = 1000000000L;
 constexpr double kMaxSeconds = 1e6;
 constexpr int kMaxThreads = 4096;
+constexpr int kMaxStreams = 256;
+
+const std::string& non_empty(const std::string& flag, const std::string& v) {
+    if (v.empty()) throw UsageError(flag + " needs a non-empty value");
+    return v;
+}
 
 long parse_int(const std::string& flag, const std::string& v, long lo, long hi) {
     errno = 0;
@@ -45,28 +51,49 @@ Args parse_args(const std::vector<std::string>& argv) {
         else if (flag == "-niter") a.niter = parse_int(flag, value(), 1, kMaxIterations);
         else if (flag == "-t") a.time_s = parse_seconds(flag, value());
         else if (flag == "-nthreads") a.nthreads = int(parse_int(flag, value(), 0, kMaxThreads));
+        else if (flag == "-nstreams") a.nstreams = int(parse_int(flag, value(), 1, kMaxStreams));
+        else if (flag == "-api") {
+            const std::string& v = value();
+            if (v != "sync" && v != "async") throw UsageError("-api expects sync or async, got '" + v + "'");
+            a.async = v == "async";
+        } else if (flag == "-report_type") {
+            a.report_type = value();
+            if (a.report_type != "average_counters" && a.report_type != "detailed_counters")
+                throw UsageError("-report_type expects average_counters or detailed_counters, got '" +
+                                 a.report_type + "'");
+        } else if (flag == "-report_folder") a.report_folder = non_empty(flag, value());
+        else if (flag == "-dump_kernels") a.dump_kernels = non_empty(flag, value());
+        else if (flag == "-json_stats") a.json_stats = non_empty(flag, value());
         else if (flag == "-i") a.inputs = value();
         else if (flag == "-o") a.outputs = value();
         else if (flag == "-pc") a.perf_counts = true;
         else if (flag == "-compare_fp32") a.compare_fp32 = true;
+        else if (flag == "-dump_graph") a.dump_graph = true;
         else throw UsageError("unknown flag '" + flag + "' (see -h)");
     }
     if (a.model.empty()) throw UsageError("-m needs a model: a .json file or zoo:<name>");
+    if (a.nstreams > 1 && !a.async)
+        throw UsageError("-nstreams " + std::to_string(a.nstreams) + " needs -api async (sync runs one request)");
     return a;
 }
 
 std::string help_text() {
     return R"(jitbench: run and profile an octet model (flags as in OpenVINO's benchmark_app)
 
-usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-i spec] [-o spec]
-                [-pc] [-compare_fp32] [-h]
+usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N] [-api sync|async]
+                [-i spec] [-o spec] [-pc] [-report_type T] [-report_folder dir] [-dump_kernels dir]
+                [-json_stats file] [-compare_fp32] [-dump_graph] [-h]
 
   -m <model>       model to run: a .json file (octet format, constants in the .bin beside it)
                    or zoo:<name> for a built-in model (default zoo:resnet50-int8)
   -niter N         run exactly N iterations (N >= 1)
-  -t seconds       without -niter: run for this long, at least once (default 10)
-  -nthreads N      threads per inference (0 = all cores, the default). Accepted and reported;
-                   the reference path of this version runs single-threaded
+  -t seconds       without -niter: run for this long, at least once (default 5)
+  -nthreads N      CPU threads in all (0 = all cores, the default), split evenly between the
+                   streams: each request gets max(1, N / nstreams)
+  -nstreams N      with -api async: N requests in flight on one compiled model (default 1)
+  -api sync|async  sync (default): one request, one inference at a time, throughput from the
+                   median latency; async: nstreams requests started with start_async() and
+                   restarted as each finishes, throughput = iterations / total time
   -i spec          input data instead of random N(0,1) values (seed 1). spec is a file for a
                    one-input model, or name:file,name2:file2,... naming every input. A file is
                    raw little-endian tensors in the input's type and shape, back to back: K of
@@ -80,13 +107,26 @@ usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-i spec] [-o
                    [K, <output shape>]); file or name:file,... as for -i
   -pc              print the per-layer performance counters (layerName, execStatus, layerType,
                    execType, realTime, cpuTime, averaged over the iterations); on by default
+  -report_type T   average_counters (one table averaged over all iterations and requests) or
+                   detailed_counters (one table per request), written like benchmark_app as
+                   <report_folder>/benchmark_<T>_report.csv (';'-separated, a Total row per
+                   table) and the same data as .json beside it
+  -report_folder d where -report_type writes (default: the current directory)
+  -dump_kernels d  write every kernel generated while compiling to d: <name>.bin and an objdump
+                   listing <name>.s
+  -json_stats file write a JSON summary of the run (model, ISA, latency, throughput, memory)
   -compare_fp32    also run the f32 counterpart of the model (every FakeQuantize bypassed) on
                    the same inputs and print, per output, cosine similarity, max abs difference
-                   and top-5 overlap for a [1,K] classifier output
+                   and top-5 overlap for a [1,K] classifier output; then, for the first input
+                   set, the SQNR (dB) of every layer of the FakeQuantize model against the f32
+                   model, node by node (where precision is lost)
+  -dump_graph      print the graph that runs, after the low-precision transformations: one line
+                   per node (op, output type/shape, inputs, int8 epilogue, fused original nodes)
   -h, -help        print this help
 
 environment: OCTET_MAX_ISA=<isa> caps the instruction set (sse42, avx2, avx512_core, ...);
              OCTET_VERBOSE=1 logs one line per executed node.
+A progress bar goes to stderr (when it is a terminal) for runs longer than 3 seconds.
 exit codes:  0 success, 1 model or data error, 2 bad flag or flag value.
 )";
 }

@@ -16,12 +16,19 @@ public:
 struct Args {
     std::string model = "zoo:resnet50-int8";
     std::optional<long> niter;       // exactly this many iterations when set
-    double time_s = 10.0;            // otherwise run this long
-    int nthreads = 0;                // 0 = all cores
+    double time_s = 5.0;             // otherwise run this long
+    int nthreads = 0;                // 0 = all cores, split between the streams
+    int nstreams = 1;                // requests in flight with -api async
+    bool async = false;              // -api async
+    std::string report_type;         // "", "average_counters" or "detailed_counters"
+    std::string report_folder = "."; // where -report_type writes its CSV and JSON
+    std::string dump_kernels;        // directory for every generated kernel (+ listing)
+    std::string json_stats;          // file for the JSON summary
     std::string inputs;              // -i: "file" or "name:file,name2:file2"
     std::string outputs;             // -o: same syntax
     bool perf_counts = true;         // the per-layer table (printed by default in v0)
     bool compare_fp32 = false;
+    bool dump_graph = false;         // print the graph compile() runs (after the LPT)
     bool help = false;
 };
 

@@ -1,13 +1,26 @@
 // jitbench: load, compile and time a model, then print the per-layer counters.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <new>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "args.hpp"
 #include "engine/compare.hpp"
+#include "engine/counters_report.hpp"
+#include "engine/layer_sqnr.hpp"
 #include "engine/strip_fake_quantize.hpp"
 #include "ir/error.hpp"
+#include "jit/dump.hpp"
+#include "lpt/pass_manager.hpp"
+#include "layer_args.hpp"
+#include "layer_run.hpp"
 #include "model_run.hpp"
 #include "octet/octet.hpp"
 #include "report.hpp"
@@ -30,7 +43,8 @@ void print_ports(const char* what, const std::vector<PortInfo>& ports) {
                   << ir::to_string(p.desc.shape) << "\n";
 }
 
-void compare_with_fp32(const Model& model, const TensorSets& inputs, const TensorSets& outputs) {
+void compare_with_fp32(const Model& model, const TensorSets& inputs, const TensorSets& outputs,
+                       nlohmann::json& summary) {
     size_t fq = 0;
     for (const ir::Node& n : model.graph().nodes()) fq += n.op == "FakeQuantize";
     std::cout << "[ INFO ] -compare_fp32: bypassing " << fq << " FakeQuantize node(s)\n";
@@ -42,24 +56,66 @@ void compare_with_fp32(const Model& model, const TensorSets& inputs, const Tenso
         for (size_t o = 0; o < reference[k].size(); ++o)
             rows.push_back({k, compiled.outputs()[o].name, engine::compare_outputs(outputs[k][o], reference[k][o])});
     print_agreement(std::cout, rows);
+    for (const AgreementRow& r : rows)
+        summary["compare_fp32"]["outputs"].push_back({{"inference", r.inference},
+                                                      {"output", r.output},
+                                                      {"cosine_similarity", r.agreement.cosine_similarity},
+                                                      {"max_abs_diff", r.agreement.max_abs_diff},
+                                                      {"top5_overlap", r.agreement.top5_overlap}});
+    if (fq == 0) return;  // nothing quantized: every layer would match exactly
+    const std::vector<engine::LayerSqnr> layers = engine::per_layer_sqnr(model.graph(), fp32.graph(), inputs.at(0));
+    print_layer_sqnr(std::cout, layers);
+    for (const engine::LayerSqnr& l : layers)  // JSON has no infinity: null for an exact layer
+        summary["compare_fp32"]["layers"].push_back(
+            {{"name", l.name}, {"op", l.op}, {"sqnr_db", std::isfinite(l.sqnr_db) ? nlohmann::json(l.sqnr_db) : nullptr}});
+}
+
+// benchmark_app splits -nthreads between the streams.
+int threads_per_request(const Args& args) {
+    if (!args.async || args.nstreams <= 1) return args.nthreads;
+    const int total = args.nthreads > 0 ? args.nthreads : int(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, total / args.nstreams);
 }
 
 int run(const Args& args) {
     const char* cap = std::getenv("OCTET_MAX_ISA");
-    std::cout << "[ INFO ] jitbench (octet) v0\n";
+    std::cout << "[ INFO ] jitbench (octet)\n";
+    nlohmann::json summary = {{"model", args.model}, {"api", args.async ? "async" : "sync"}};
 
     auto t0 = std::chrono::steady_clock::now();
     const Model model = Model::load(args.model);
     std::cout << "[ INFO ] Read model " << args.model << " took " << ms_since(t0) << " ms\n";
 
+    if (!args.dump_kernels.empty()) {
+        jit::set_dump_dir(args.dump_kernels, true);
+        std::cout << "[ INFO ] Kernels generated while compiling go to " << args.dump_kernels
+                  << (jit::objdump_available() ? " (with objdump listings)" : " (objdump not found: no listings)")
+                  << "\n";
+    }
     CompileOptions options;
-    options.threads = args.nthreads;
+    options.threads = threads_per_request(args);
+    options.streams = args.async ? args.nstreams : 1;
     t0 = std::chrono::steady_clock::now();
     const CompiledModel compiled = compile(model, options);
-    std::cout << "[ INFO ] Compile model took " << ms_since(t0) << " ms\n"
+    const double compile_ms = ms_since(t0);
+    if (args.dump_graph) std::cout << "[ INFO ] Graph after the low-precision transformations:\n" << lpt::print_graph(compiled.graph());
+    if (!args.dump_kernels.empty()) {
+        jit::set_dump_dir("", false);
+        std::error_code ec;
+        size_t files = 0;
+        for (auto it = std::filesystem::directory_iterator(args.dump_kernels, ec);
+             !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+            ++files;
+        std::cout << "[ INFO ] " << files << " kernel file(s) in " << args.dump_kernels << "\n";
+    }
+    std::cout << "[ INFO ] Compile model took " << compile_ms << " ms\n"
               << "[ INFO ] ISA: " << compiled.isa() << " (OCTET_MAX_ISA " << (cap && *cap ? cap : "not set") << ")\n"
-              << "[ INFO ] Threads: " << args.nthreads << (args.nthreads == 0 ? " (all cores)" : "")
-              << "; the reference path of this version runs single-threaded\n";
+              << "[ INFO ] API: " << (args.async ? "async" : "sync") << ", " << options.streams
+              << " stream(s), threads per request: " << options.threads
+              << (options.threads == 0 ? " (all cores)" : "") << "\n"
+              << "[ INFO ] Activation memory per request: " << compiled.peak_activation_bytes()
+              << " bytes (largest single step " << compiled.largest_step_bytes() << ", all activations "
+              << compiled.total_activation_bytes() << ")\n";
     print_ports("Input", compiled.inputs());
     print_ports("Output", compiled.outputs());
 
@@ -74,16 +130,50 @@ int run(const Args& args) {
     if (args.niter) std::cout << "[ INFO ] Running " << *args.niter << " iterations\n";
     else std::cout << "[ INFO ] Running for " << args.time_s << " s\n";
 
-    const RunStats stats = run_model(compiled, inputs, args.niter, args.time_s);
+    RunConfig config;
+    config.niter = args.niter;
+    config.seconds = args.time_s;
+    config.async = args.async;
+    config.requests = options.streams;
+    const RunStats stats = run_model(compiled, inputs, config);
     const ir::Shape& first = compiled.inputs().at(0).desc.shape;
-    print_latency(std::cout, stats, first.empty() ? 1 : first[0]);
+    const int64_t batch = first.empty() ? 1 : first[0];
+    print_latency(std::cout, stats, batch);
     if (!args.outputs.empty()) {
         write_outputs(args.outputs, compiled.outputs(), stats.outputs);
         std::cout << "[ INFO ] Wrote the outputs of " << stats.outputs.size() << " inference(s) to " << args.outputs
                   << "\n";
     }
-    if (args.compare_fp32) compare_with_fp32(model, inputs, stats.outputs);
+    if (args.compare_fp32) compare_with_fp32(model, inputs, stats.outputs, summary);
     if (args.perf_counts) print_counters(std::cout, stats.counters);
+    if (!args.report_type.empty()) {
+        engine::CounterReport type{};
+        engine::parse_counter_report(args.report_type, type);  // checked by parse_args
+        const std::string csv = engine::write_counter_report(args.report_folder, type, stats.per_request);
+        std::cout << "[ INFO ] Counters report: " << csv << " (and .json)\n";
+    }
+    if (!args.json_stats.empty()) {
+        const LatencySummary lat = summarize(stats, batch);
+        summary["isa"] = compiled.isa();
+        summary["nstreams"] = options.streams;
+        summary["threads_per_request"] = options.threads;
+        summary["compile_ms"] = compile_ms;
+        summary["iterations"] = lat.count;
+        summary["duration_ms"] = stats.total_ms;
+        summary["latency_ms"] = {{"median", lat.median}, {"average", lat.average}, {"min", lat.min}, {"max", lat.max}};
+        summary["throughput_fps"] = lat.fps;
+        summary["memory_bytes"] = {{"peak_activations", compiled.peak_activation_bytes()},
+                                   {"largest_step", compiled.largest_step_bytes()},
+                                   {"all_activations", compiled.total_activation_bytes()}};
+        double real = 0;
+        for (const PerfCounter& pc : stats.counters) real += pc.real_time_ms;
+        summary["counters_total_ms"] = real;
+        std::ofstream f(args.json_stats);
+        f << summary.dump(2) << "\n";
+        f.close();
+        if (!f) throw Error("cannot write -json_stats file '" + args.json_stats + "'");
+        std::cout << "[ INFO ] JSON summary: " << args.json_stats << "\n";
+    }
     return 0;
 }
 
@@ -92,9 +182,18 @@ int run(const Args& args) {
 int main(int argc, char** argv) {
     Args args;
     try {
-        args = parse_args(std::vector<std::string>(argv + 1, argv + argc));
+        const std::vector<std::string> argv_list(argv + 1, argv + argc);
+        if (is_layer_mode(argv_list)) {  // --conv/--matmul/--ip/--pool/--batch: layer_args.hpp
+            const LayerArgs layer = parse_layer_args(argv_list);
+            if (layer.help) {
+                std::cout << help_text() << layer_help_text();
+                return 0;
+            }
+            return run_layer_mode(layer, std::cout, std::cerr);
+        }
+        args = parse_args(argv_list);
         if (args.help) {
-            std::cout << help_text();
+            std::cout << help_text() << layer_help_text();
             return 0;
         }
         return run(args);

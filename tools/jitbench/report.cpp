@@ -20,20 +20,32 @@ std::string pad(const std::string& s, size_t width) {
 
 }  // namespace
 
-void print_latency(std::ostream& os, const RunStats& stats, int64_t batch) {
+LatencySummary summarize(const RunStats& stats, int64_t batch) {
+    LatencySummary s;
     std::vector<double> lat = stats.latencies_ms;
+    s.count = lat.size();
+    if (lat.empty()) return s;
     std::sort(lat.begin(), lat.end());
     const size_t n = lat.size();
-    const double median = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2;
-    const double average = std::accumulate(lat.begin(), lat.end(), 0.0) / double(n);
-    os << "Count:         " << n << " iterations\n"
+    s.median = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2;
+    s.average = std::accumulate(lat.begin(), lat.end(), 0.0) / double(n);
+    s.min = lat.front();
+    s.max = lat.back();
+    if (stats.async) s.fps = stats.total_ms > 0 ? double(batch) * double(n) * 1000.0 / stats.total_ms : 0.0;
+    else s.fps = s.median > 0 ? double(batch) * 1000.0 / s.median : 0.0;
+    return s;
+}
+
+void print_latency(std::ostream& os, const RunStats& stats, int64_t batch) {
+    const LatencySummary s = summarize(stats, batch);
+    os << "Count:         " << s.count << " iterations\n"
        << "Duration:      " << fixed(stats.total_ms, 2) << " ms\n"
        << "Latency:\n"
-       << "    Median:    " << fixed(median, 2) << " ms\n"
-       << "    Average:   " << fixed(average, 2) << " ms\n"
-       << "    Min:       " << fixed(lat.front(), 2) << " ms\n"
-       << "    Max:       " << fixed(lat.back(), 2) << " ms\n"
-       << "Throughput:    " << fixed(median > 0 ? double(batch) * 1000.0 / median : 0.0, 2) << " FPS\n";
+       << "    Median:    " << fixed(s.median, 2) << " ms\n"
+       << "    Average:   " << fixed(s.average, 2) << " ms\n"
+       << "    Min:       " << fixed(s.min, 2) << " ms\n"
+       << "    Max:       " << fixed(s.max, 2) << " ms\n"
+       << "Throughput:    " << fixed(s.fps, 2) << " FPS\n";
 }
 
 void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters) {
@@ -74,6 +86,21 @@ void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows) {
         if (r.agreement.top5_overlap >= 0) os << ", top-5 overlap " << r.agreement.top5_overlap << "/5";
         os << "\n";
     }
+}
+
+void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows) {
+    size_t width = 9;
+    for (const auto& r : rows) width = std::max(width, std::min<size_t>(r.name.size(), 64));
+    os << "Per-layer SQNR of the FakeQuantize model against the f32 model (input set 0):\n"
+       << pad("layerName", width) << pad("layerType", 14) << "SQNR (dB)\n";
+    for (const auto& r : rows) os << pad(r.name, width) << pad(r.op, 14) << fixed(r.sqnr_db, 2) << "\n";
+    std::vector<const engine::LayerSqnr*> worst;
+    for (const auto& r : rows) worst.push_back(&r);
+    std::sort(worst.begin(), worst.end(), [](auto* a, auto* b) { return a->sqnr_db < b->sqnr_db; });
+    if (worst.size() > 3) worst.resize(3);
+    os << "Lowest SQNR:";
+    for (const auto* r : worst) os << " " << r->name << " " << fixed(r->sqnr_db, 2) << " dB;";
+    os << (worst.empty() ? " no comparable layer\n" : "\n");
 }
 
 }  // namespace octet::tools

@@ -6,12 +6,20 @@
 #include <vector>
 
 #include "engine/compare.hpp"
+#include "engine/layer_sqnr.hpp"
 #include "model_run.hpp"
 
 namespace octet::tools {
 
-// Median, average, min, max latency and throughput (benchmark_app's sync
-// formula: batch * 1000 / median latency).
+// Median, average, min, max latency and throughput (benchmark_app's
+// formulas: sync batch * 1000 / median latency; async batch * iterations /
+// total time).
+struct LatencySummary {
+    size_t count = 0;
+    double median = 0, average = 0, min = 0, max = 0;  // ms
+    double fps = 0;
+};
+LatencySummary summarize(const RunStats& stats, int64_t batch);
 void print_latency(std::ostream& os, const RunStats& stats, int64_t batch);
 
 // layerName execStatus layerType execType realTime (ms) cpuTime (ms), one row
@@ -25,5 +33,8 @@ struct AgreementRow {
     engine::OutputAgreement agreement;
 };
 void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows);
+
+// layer, type, SQNR (dB) per row, then the worst layers.
+void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows);
 
 }  // namespace octet::tools

@@ -11,7 +11,7 @@
 
 namespace octet {
 
-namespace engine { struct Plan; }
+namespace engine { struct Plan; struct PlanAccess; }
 
 struct CompileOptions {
     int threads = 0;      // worker threads per request; 0 = all cores (the reference path uses 1)
@@ -32,8 +32,17 @@ public:
     // The graph the plan executes (after the transformations compile applied).
     const ir::Graph& graph() const;
 
+    // Activation memory of one request: the arena every request allocates once,
+    // with buffers reused by liveness (peak), and for comparison the largest
+    // inputs+outputs of a single step (no plan can go below it) and the sum of
+    // all activations (what a request without reuse would hold).
+    size_t peak_activation_bytes() const;
+    size_t largest_step_bytes() const;
+    size_t total_activation_bytes() const;
+
 private:
     friend CompiledModel compile(const Model&, const CompileOptions&);
+    friend struct engine::PlanAccess;
     explicit CompiledModel(std::shared_ptr<const engine::Plan> plan) : plan_(std::move(plan)) {}
     std::shared_ptr<const engine::Plan> plan_;
 };

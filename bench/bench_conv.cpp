@@ -1,0 +1,258 @@
+// bench_conv: every ResNet-50 convolution (batch 1) and the MobileNet depthwise layers,
+// octet against oneDNN int8, oneDNN f32 and XNNPACK qc8, at 1 and 2 threads, in one run,
+// with the int8 peak of this core measured at the start of the same run (peak.hpp).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "engine/threads.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/registry.hpp"
+#include "peak.hpp"
+#include "peers.hpp"
+
+using namespace octet;
+using namespace octet::bench;
+
+namespace {
+
+const char* kUsage =
+    "usage: bench_conv [--threads 1,2] [--csv FILE] [--shared DIR] [--min-time S] [--filter SUBSTR]\n"
+    "                  [--wei7] [--octet-only] [--no-check]\n"
+    "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n";
+
+struct Layer {
+    std::string set;
+    kernels::ConvDesc d;
+};
+
+std::vector<Layer> load(const std::string& path, const std::string& set, const std::string& filter) {
+    std::ifstream f(path);
+    if (!f) {
+        std::fprintf(stderr, "bench_conv: cannot read %s (use --shared DIR)\n", path.c_str());
+        std::exit(1);
+    }
+    std::vector<Layer> out;
+    std::string line;
+    while (std::getline(f, line)) {
+        const size_t b = line.find_first_not_of(" \t");
+        if (b == std::string::npos || line[b] == '#' || line[b] == '-') continue;
+        line = line.substr(b, line.find_last_not_of(" \t\r") + 1 - b);
+        kernels::ConvDesc d = kernels::parse_conv_desc(line);
+        d.mb = 1;
+        if (!filter.empty() && d.name.find(filter) == std::string::npos) continue;
+        out.push_back({set, d});
+    }
+    return out;
+}
+
+struct Diff {
+    int64_t n = 0, max = 0;
+    bool ok = false;
+};
+Diff compare(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+    Diff r;
+    if (a.size() != b.size() || a.empty()) return r;
+    r.ok = true;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const int64_t dd = std::abs(int(a[i]) - int(b[i]));
+        if (dd) { ++r.n; r.max = std::max(r.max, dd); }
+    }
+    return r;
+}
+
+struct Totals {
+    double ms[4] = {0, 0, 0, 0};       // octet, dnnl int8, dnnl f32, xnnpack
+    double wms[4] = {0, 0, 0, 0};      // weighted by the *N repeat counts
+    bool have[4] = {true, true, true, true};
+    double macs = 0, wmacs = 0;
+    int layers = 0, wlayers = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string omp_policy = ensure_omp_wait_policy(argv);
+    Options o = parse_options(argc, argv, kUsage);
+    const std::string dir = o.shared + "/data/benchdnn/";
+    std::vector<Layer> layers = load(dir + "conv_shapes_resnet_50", "resnet50", o.filter);
+    for (auto& l : load(dir + "conv_shapes_mobilenet_dw", "mobilenet_dw", o.filter)) layers.push_back(l);
+
+    std::printf("# bench_conv: %zu layers at batch 1 from %s\n", layers.size(), dir.c_str());
+    std::printf("# %s\n# OMP_WAIT_POLICY=%s (oneDNN's OpenMP workers)\n", machine_summary().c_str(), omp_policy.c_str());
+    const jit::Isa isa = jit::best_isa();
+    std::printf("# octet isa: %s; weights %s; peers: %s\n", jit::isa_name(isa), o.wei7 ? "[-64,63]" : "[-128,127]",
+                peer_versions().c_str());
+    Peak peak = measure_all_peaks(o.threads);
+
+    Csv csv({"set", "layer", "repeat", "threads", "desc", "macs", "octet_exec_type", "octet_work_units", "octet_jit_ms", "octet_ms",
+             "dnnl_int8_ms", "dnnl_f32_ms", "xnnpack_qc8_ms", "octet_gops", "dnnl_int8_gops", "dnnl_f32_gops",
+             "xnnpack_gops", "peak_gops", "octet_pct_peak", "dnnl_int8_pct_peak", "dnnl_f32_pct_peak",
+             "xnnpack_pct_peak", "speedup_vs_dnnl_int8", "speedup_vs_dnnl_f32", "speedup_vs_xnnpack",
+             "diff_vs_dnnl_n", "diff_vs_dnnl_max", "diff_vs_xnn_n", "diff_vs_xnn_max", "dnnl_int8_impl"});
+    std::map<std::pair<std::string, int>, Totals> totals;
+    std::map<std::string, int> exec_types;
+    double jit_ms_total = 0;
+
+    for (int t : o.threads) {
+        engine::ThreadPool pool(t);
+        set_peer_threads(t);
+        const double pk = peak.best_gops(t);
+        std::printf("\n## %d thread(s); peak %.1f GOPS (%s); speedup = peer ms / octet ms (>1: octet faster)\n", t, pk,
+                    peak.best_chain(t).c_str());
+        std::printf("%-13s %-28s %3s %-22s %8s %8s %8s %8s | %7s %7s %7s %7s | %5s %5s %5s %5s | %6s %6s %6s | %s\n",
+                    "set", "layer", "*N", "octet exec", "octet", "dnnl8", "dnnlf32", "xnn8", "GOPS", "dnnl8", "f32",
+                    "xnn8", "%pk", "dnnl8", "f32", "xnn8", "x/dn8", "x/f32", "x/xnn", "diff vs dnnl8 / xnn");
+        std::fflush(stdout);
+        for (size_t li = 0; li < layers.size(); ++li) {
+            const auto& L = layers[li];
+            const auto& d = L.d;
+            std::mt19937 rng(1234 + unsigned(li));
+            std::vector<uint8_t> src(size_t(d.src_elems()));
+            std::vector<int8_t> wei(size_t(d.wei_elems()));
+            fill_u8(src, rng);
+            if (o.wei7) fill_s8(wei, rng, -64, 63); else fill_s8(wei, rng, -128, 127);
+            QuantParams q;
+            const double sw = o.wei7 ? 37.0 : 74.0;
+            const double K = double(d.icg() * d.kh * d.kw);
+            std::uniform_real_distribution<float> us(0.75f, 1.25f), ub(-20.f, 40.f);
+            for (int64_t oc = 0; oc < d.oc; ++oc) {
+                q.scale.push_back(float(80.0 / (std::sqrt(K) * sw * 147.0)) * us(rng));
+                q.bias.push_back(ub(rng));
+            }
+            // octet
+            kernels::ConvProblem p;
+            p.desc = d;
+            p.src_type = ir::ElemType::u8;
+            p.weights = wei;
+            p.epilogue.scale = q.scale;
+            p.epilogue.bias = q.bias;
+            p.epilogue.post_ops.push_back(ir::PostOp::relu());
+            p.epilogue.dst_type = ir::ElemType::u8;
+            const auto c0 = std::chrono::steady_clock::now();
+            auto k = kernels::create_conv_kernel(p, isa);
+            const double jit_ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c0).count();
+            if (t == o.threads.front()) { jit_ms_total += jit_ms; exec_types[k->exec_type()]++; }
+            std::vector<uint8_t> dst(size_t(d.dst_elems()));
+            kernels::ConvArgs args;
+            args.src = src.data();
+            args.dst = dst.data();
+            const int64_t units = k->work_units();
+            auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b, int64_t e) { k->run(args, b, e); }); };
+            const double ms_o = time_ms(run_octet, o.min_time);
+            run_octet();
+
+            double ms[4] = {ms_o, NAN, NAN, NAN};
+            Diff dd, dx;
+            std::string dimpl = "-";
+            if (!o.no_peers) {
+                try {
+                    auto pr = make_dnnl_conv(d, true, src, wei, q);
+                    dimpl = pr->impl();
+                    ms[1] = time_ms([&] { pr->run(); }, o.min_time);
+                    if (o.check) { pr->run(); dd = compare(dst, pr->result_u8()); }
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "%s: oneDNN int8: %s\n", d.name.c_str(), e.what());
+                }
+                try {
+                    auto pr = make_dnnl_conv(d, false, src, wei, q);
+                    ms[2] = time_ms([&] { pr->run(); }, o.min_time);
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "%s: oneDNN f32: %s\n", d.name.c_str(), e.what());
+                }
+                try {
+                    auto pr = make_xnn_conv(d, t, src, wei, q);
+                    ms[3] = time_ms([&] { pr->run(); }, o.min_time);
+                    if (o.check) { pr->run(); dx = compare(dst, pr->result_u8()); }
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "%s: XNNPACK: %s\n", d.name.c_str(), e.what());
+                }
+            }
+            const double macs = double(d.macs());
+            double gops[4], pct[4];
+            for (int i = 0; i < 4; ++i) {
+                gops[i] = 2 * macs / (ms[i] * 1e6);
+                pct[i] = 100 * gops[i] / pk;
+            }
+            auto sp = [&](int i) { return ms[i] / ms[0]; };
+            auto dstr = [](const Diff& x) { return x.ok ? fmt("%lld/%lld", (long long)x.n, (long long)x.max) : std::string("-"); };
+            std::printf("%-13s %-28s %3lld %-22s %8.3f %8.3f %8.3f %8.3f | %7.1f %7.1f %7.1f %7.1f | %5.1f %5.1f %5.1f "
+                        "%5.1f | %6.2f %6.2f %6.2f | %s %s\n",
+                        L.set.c_str(), d.name.c_str(), (long long)d.repeat, k->exec_type().c_str(), ms[0], ms[1],
+                        ms[2], ms[3], gops[0], gops[1], gops[2], gops[3], pct[0], pct[1], pct[2], pct[3], sp(1), sp(2),
+                        sp(3), dstr(dd).c_str(), dstr(dx).c_str());
+            std::fflush(stdout);
+            csv.add({L.set, d.name, std::to_string(d.repeat), std::to_string(t), kernels::to_string(d),
+                     fmt("%.0f", macs), k->exec_type(), std::to_string(units), fmt("%.3f", jit_ms), fmt("%.4f", ms[0]), fmt("%.4f", ms[1]),
+                     fmt("%.4f", ms[2]), fmt("%.4f", ms[3]), fmt("%.2f", gops[0]), fmt("%.2f", gops[1]),
+                     fmt("%.2f", gops[2]), fmt("%.2f", gops[3]), fmt("%.2f", pk), fmt("%.2f", pct[0]),
+                     fmt("%.2f", pct[1]), fmt("%.2f", pct[2]), fmt("%.2f", pct[3]), fmt("%.3f", sp(1)),
+                     fmt("%.3f", sp(2)), fmt("%.3f", sp(3)), dd.ok ? std::to_string(dd.n) : "",
+                     dd.ok ? std::to_string(dd.max) : "", dx.ok ? std::to_string(dx.n) : "",
+                     dx.ok ? std::to_string(dx.max) : "", "\"" + dimpl + "\""});
+            Totals& T = totals[{L.set, t}];
+            for (int i = 0; i < 4; ++i) {
+                if (std::isnan(ms[i])) T.have[i] = false;
+                T.ms[i] += ms[i];
+                T.wms[i] += ms[i] * double(d.repeat);
+            }
+            T.macs += macs;
+            T.wmacs += macs * double(d.repeat);
+            T.layers += 1;
+            T.wlayers += int(d.repeat);
+        }
+    }
+
+    std::printf("\n## totals (ms; speedup = peer / octet; network = weighted by the *N repeat counts)\n");
+    std::printf("%-13s %3s %-18s %9s %9s %9s %9s | %7s %7s %7s %7s | %6s %6s %6s\n", "set", "thr", "sum over", "octet",
+                "dnnl8", "dnnlf32", "xnn8", "GOPS", "dnnl8", "f32", "xnn8", "x/dn8", "x/f32", "x/xnn");
+    for (const auto& [key, T] : totals) {
+        for (int w = 0; w < 2; ++w) {
+            const double* m = w ? T.wms : T.ms;
+            const double mac = w ? T.wmacs : T.macs;
+            const std::string what = w ? fmt("network (%d convs)", T.wlayers) : fmt("unique (%d)", T.layers);
+            std::printf("%-13s %3d %-18s %9.3f %9.3f %9.3f %9.3f | %7.1f %7.1f %7.1f %7.1f | %6.2f %6.2f %6.2f\n",
+                        key.first.c_str(), key.second, what.c_str(), m[0], m[1], m[2], m[3], 2 * mac / (m[0] * 1e6),
+                        2 * mac / (m[1] * 1e6), 2 * mac / (m[2] * 1e6), 2 * mac / (m[3] * 1e6), m[1] / m[0],
+                        m[2] / m[0], m[3] / m[0]);
+            csv.add({key.first, w ? "TOTAL_network" : "TOTAL_unique", std::to_string(w ? T.wlayers : T.layers),
+                     std::to_string(key.second), "", fmt("%.0f", mac), "", "", "", fmt("%.4f", m[0]), fmt("%.4f", m[1]),
+                     fmt("%.4f", m[2]), fmt("%.4f", m[3]), "", "", "", "", "", "", "", "", "", fmt("%.3f", m[1] / m[0]),
+                     fmt("%.3f", m[2] / m[0]), fmt("%.3f", m[3] / m[0]), "", "", "", "", ""});
+        }
+    }
+    if (o.threads.size() >= 2) {
+        const int t0 = o.threads.front(), t1 = o.threads.back();
+        for (const char* set : {"resnet50", "mobilenet_dw"}) {
+            auto a = totals.find({set, t0}), b = totals.find({set, t1});
+            if (a == totals.end() || b == totals.end()) continue;
+            std::printf("# %s network scaling %d->%d threads: octet %.2fx, oneDNN int8 %.2fx, oneDNN f32 %.2fx, "
+                        "XNNPACK %.2fx\n",
+                        set, t0, t1, a->second.wms[0] / b->second.wms[0], a->second.wms[1] / b->second.wms[1],
+                        a->second.wms[2] / b->second.wms[2], a->second.wms[3] / b->second.wms[3]);
+        }
+    }
+    std::printf("# octet exec types:");
+    for (const auto& [n, c] : exec_types) std::printf(" %s x%d", n.c_str(), c);
+    std::printf("\n# octet kernel creation (JIT + packing) for the %zu layers: %.2f ms\n", layers.size(), jit_ms_total);
+    {
+        std::vector<Chain> best;
+        for (const auto& r : peak.all)
+            if (r.threads == 1 && peak.best_chain(1) == chain_name(r.chain)) best.push_back(r.chain);
+        for (Chain c : best)
+            std::printf("# peak again at the end (drift check): %s %.1f GOPS at 1 thread (start: %.1f)\n",
+                        chain_name(c), measure_peak(c, 1, peak.ghz, 0.02, 15).gops, peak.best_gops(1));
+    }
+    std::printf("# load average at the end: %s\n", load_average().c_str());
+    csv.write(o.csv);
+    return 0;
+}

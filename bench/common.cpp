@@ -1,0 +1,131 @@
+#include "common.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "jit/cpu.hpp"
+
+namespace octet::bench {
+
+namespace {
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+double time_ms(const std::function<void()>& fn, double min_time_s, int samples) {
+    double t0 = now_s();
+    fn();
+    const double first = now_s() - t0;
+    if (first * samples > 4 * min_time_s) {
+        // Slow (a reference kernel): a couple of single calls.
+        double best = first;
+        for (int s = 0; s < 2; ++s) {
+            t0 = now_s();
+            fn();
+            best = std::min(best, now_s() - t0);
+        }
+        return best * 1e3;
+    }
+    const int64_t k = std::max<int64_t>(1, int64_t(min_time_s / samples / std::max(first, 1e-7)));
+    double best = 1e30;
+    for (int s = 0; s < samples; ++s) {
+        t0 = now_s();
+        for (int64_t i = 0; i < k; ++i) fn();
+        best = std::min(best, (now_s() - t0) / double(k));
+    }
+    return best * 1e3;
+}
+
+std::vector<int> parse_int_list(const std::string& s) {
+    std::vector<int> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(std::atoi(item.c_str()));
+    return out;
+}
+
+std::string load_average() {
+    std::ifstream f("/proc/loadavg");
+    std::string a, b, c;
+    f >> a >> b >> c;
+    return a + " " + b + " " + c;
+}
+
+std::string machine_summary() {
+    std::ifstream f("/proc/cpuinfo");
+    std::string line, model = "?";
+    while (std::getline(f, line))
+        if (line.rfind("model name", 0) == 0) {
+            model = line.substr(line.find(':') + 2);
+            break;
+        }
+    return "cpu: " + model + " | " + jit::cpu_summary() + " | load average " + load_average();
+}
+
+Options parse_options(int argc, char** argv, const char* usage) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        auto need = [&](const char* flag) -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s: %s needs a value\n%s", argv[0], flag, usage);
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        const std::string a = argv[i];
+        if (a == "--threads") o.threads = parse_int_list(need("--threads"));
+        else if (a == "--csv") o.csv = need("--csv");
+        else if (a == "--shared") o.shared = need("--shared");
+        else if (a == "--min-time") o.min_time = std::atof(need("--min-time").c_str());
+        else if (a == "--filter") o.filter = need("--filter");
+        else if (a == "--wei7") o.wei7 = true;
+        else if (a == "--octet-only") o.no_peers = true;
+        else if (a == "--no-check") o.check = false;
+        else {
+            std::fprintf(stderr, "%s", usage);
+            std::exit(a == "--help" || a == "-h" ? 0 : 2);
+        }
+    }
+    return o;
+}
+
+void Csv::write(const std::string& path) const {
+    if (path.empty()) return;
+    std::ofstream f(path);
+    auto line = [&](const std::vector<std::string>& r) {
+        for (size_t i = 0; i < r.size(); ++i) f << (i ? "," : "") << r[i];
+        f << "\n";
+    };
+    line(header_);
+    for (const auto& r : rows_) line(r);
+    std::printf("# csv written to %s\n", path.c_str());
+}
+
+std::string fmt(const char* f, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, f);
+    std::vsnprintf(buf, sizeof buf, f, ap);
+    va_end(ap);
+    return buf;
+}
+
+void fill_u8(std::vector<uint8_t>& v, std::mt19937& g) {
+    std::uniform_int_distribution<int> d(0, 255);
+    for (auto& x : v) x = uint8_t(d(g));
+}
+
+void fill_s8(std::vector<int8_t>& v, std::mt19937& g, int lo, int hi) {
+    std::uniform_int_distribution<int> d(lo, hi);
+    for (auto& x : v) x = int8_t(d(g));
+}
+
+}  // namespace octet::bench

@@ -1,0 +1,52 @@
+#pragma once
+// Helpers shared by the benchmarks: timing, arguments, machine description, CSV.
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace octet::bench {
+
+// Per-call time in ms of fn: one warm-up call, then `samples` samples of k calls each
+// (k chosen so a sample lasts about min_time_s / samples), the best sample wins
+// (the machine is shared: the minimum is the least disturbed figure).
+double time_ms(const std::function<void()>& fn, double min_time_s = 0.3, int samples = 5);
+
+std::vector<int> parse_int_list(const std::string& s);  // "1,2" -> {1,2}
+
+// "model name | isa flags | load average" for the report header.
+std::string machine_summary();
+std::string load_average();
+
+// Benchmark options common to bench_conv / bench_matmul / bench_pool.
+struct Options {
+    std::vector<int> threads = {1, 2};
+    std::string csv;                       // --csv FILE
+    std::string shared = OCTET_SHARED_DIR; // --shared DIR (holds data/benchdnn)
+    double min_time = 0.3;                 // --min-time S per measurement
+    std::string filter;                    // --filter SUBSTR: only layers whose name contains it
+    bool wei7 = false;                     // --wei7: weights in [-64, 63] instead of [-128, 127]
+    bool no_peers = false;                 // --octet-only
+    bool check = true;                     // --no-check: skip the octet vs oneDNN output comparison
+};
+// Parses the common flags; unknown flags print `usage` and exit(2).
+Options parse_options(int argc, char** argv, const char* usage);
+
+class Csv {
+public:
+    explicit Csv(std::vector<std::string> header) : header_(std::move(header)) {}
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+    void write(const std::string& path) const;  // no-op for an empty path
+private:
+    std::vector<std::string> header_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+
+// Deterministic random fills.
+void fill_u8(std::vector<uint8_t>& v, std::mt19937& g);
+void fill_s8(std::vector<int8_t>& v, std::mt19937& g, int lo, int hi);
+
+}  // namespace octet::bench

@@ -1,0 +1,309 @@
+#include "engine/int8/int8_executables.hpp"
+
+#include <algorithm>
+
+#include "ir/ops/conv_geometry.hpp"
+#include "kernels/ref/int8_ops.hpp"
+#include "kernels/matmul/ref.hpp"
+#include "kernels/registry.hpp"
+#include "lpt/pass_manager.hpp"
+
+namespace octet::engine::int8 {
+
+namespace {
+
+constexpr const char* kLayoutAttr = "int8_layout";  // "nhwc" on a node whose output 0 is physically NHWC
+
+bool is_4d(const ir::TensorDesc& d) { return d.shape.size() == 4; }
+// NCHW and NHWC are the same bytes when C == 1 or H*W == 1 (e.g. [N,C,1,1] before the FC).
+bool layout_free(const ir::Shape& s) { return s.size() == 4 && (s[1] == 1 || s[2] * s[3] == 1); }
+
+bool channel_vectors_on_axis1(const ir::Node& n) {
+    if (n.attrs.get_int("axis", 1) == 1) return true;
+    for (const char* v : {"scale", "shift", "zero_point", "bias"})
+        if (n.attrs.get_floats(v, {}).size() > 1) return false;
+    return true;
+}
+
+bool int8_pool(const ir::Graph& g, const ir::Node& n) {
+    if (n.op != "MaxPool" || n.inputs.size() != 1) return false;
+    const ir::TensorDesc in = g.desc(n.inputs[0]);
+    return is_4d(in) && ir::is_int8(in.type);
+}
+
+// Nodes whose executable writes output 0 in NHWC when asked to.
+bool nhwc_producer(const ir::Graph& g, const ir::Node& n) {
+    if (n.outputs.empty() || !is_4d(n.outputs[0]) || !ir::is_int8(n.outputs[0].type)) return false;
+    if (n.op == "ConvolutionI8") return g.node(n.inputs.at(1).node).op == "Constant";
+    if (n.op == "Quantize") return is_4d(g.desc(n.inputs[0])) && channel_vectors_on_axis1(n);
+    return int8_pool(g, n);
+}
+
+// Nodes whose executable reads input `k` in NHWC when its producer writes it so.
+bool nhwc_consumer(const ir::Graph& g, const ir::Node& n, size_t k) {
+    if (n.op == "ConvolutionI8") return (k == 0 || k == 2) && g.node(n.inputs.at(1).node).op == "Constant";
+    if (n.op == "Dequantize") return k == 0 && channel_vectors_on_axis1(n);
+    return k == 0 && int8_pool(g, n);
+}
+
+bool nhwc(const ir::Graph& g, ir::PortRef p) {
+    return p.port == 0 && g.node(p.node).attrs.get_string(kLayoutAttr, "") == "nhwc";
+}
+
+// How input / output bytes are laid out for an NHWC kernel: true when no
+// reorder is needed (the tensor is NHWC, or both layouts coincide).
+bool reads_nhwc(const ir::Graph& g, ir::PortRef p) { return nhwc(g, p) || layout_free(g.desc(p).shape); }
+bool writes_nhwc(const ir::Graph& g, int id) {
+    return nhwc(g, {id, 0}) || layout_free(g.node(id).outputs.at(0).shape);
+}
+
+class ConvExec : public Executable {
+public:
+    ConvExec(const kernels::ConvProblem& p, jit::Isa isa, bool src_nhwc, bool res_nhwc, bool dst_nhwc)
+        : p_(p), k_(kernels::create_conv_kernel(p, isa)), src_nhwc_(src_nhwc), res_nhwc_(res_nhwc), dst_nhwc_(dst_nhwc) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        const kernels::ConvDesc& d = p_.desc;
+        // The kernel is NHWC; tensors that are NCHW (f32 boundaries, readers
+        // without an NHWC form) are reordered here.
+        ir::Tensor src, dst, res;
+        if (!src_nhwc_) {
+            src = ir::Tensor(in[0].type(), {d.mb, d.ih, d.iw, d.ic});
+            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
+                kernels::ref::nchw_to_nhwc(in[0].raw(), src.raw(), in[0].shape(), ir::elem_size(in[0].type()), b, e);
+            });
+        }
+        if (in.size() == 3 && !res_nhwc_) {
+            res = ir::Tensor(in[2].type(), {d.mb, d.oh, d.ow, d.oc});
+            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
+                kernels::ref::nchw_to_nhwc(in[2].raw(), res.raw(), in[2].shape(), ir::elem_size(in[2].type()), b, e);
+            });
+        }
+        if (!dst_nhwc_) dst = ir::Tensor(out[0].type(), {d.mb, d.oh, d.ow, d.oc});
+        kernels::ConvArgs args;
+        args.src = src_nhwc_ ? in[0].raw() : src.raw();
+        args.residual = in.size() != 3 ? nullptr : res_nhwc_ ? in[2].raw() : res.raw();
+        args.dst = dst_nhwc_ ? out[0].raw() : dst.raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+        if (!dst_nhwc_)
+            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
+                kernels::ref::nhwc_to_nchw(dst.raw(), out[0].raw(), out[0].shape(), ir::elem_size(out[0].type()), b, e);
+            });
+    }
+
+private:
+    kernels::ConvProblem p_;
+    std::unique_ptr<kernels::ConvKernel> k_;
+    bool src_nhwc_, res_nhwc_, dst_nhwc_;
+};
+
+// int8 MaxPool through the pooling kernel registry (NHWC).
+class PoolExec : public Executable {
+public:
+    PoolExec(const kernels::PoolProblem& p, jit::Isa isa, bool src_nhwc, bool dst_nhwc)
+        : p_(p), k_(kernels::create_pool_kernel(p, isa)), src_nhwc_(src_nhwc), dst_nhwc_(dst_nhwc) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        const kernels::PoolDesc& d = p_.desc;
+        const size_t es = ir::elem_size(p_.type);
+        ir::Tensor src, dst;
+        if (!src_nhwc_) {
+            src = ir::Tensor(p_.type, {d.mb, d.ih, d.iw, d.ic});
+            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
+                kernels::ref::nchw_to_nhwc(in[0].raw(), src.raw(), in[0].shape(), es, b, e);
+            });
+        }
+        if (!dst_nhwc_) dst = ir::Tensor(p_.type, {d.mb, d.oh, d.ow, d.ic});
+        kernels::PoolArgs args;
+        args.src = src_nhwc_ ? in[0].raw() : src.raw();
+        args.dst = dst_nhwc_ ? out[0].raw() : dst.raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+        if (!dst_nhwc_)
+            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
+                kernels::ref::nhwc_to_nchw(dst.raw(), out[0].raw(), out[0].shape(), es, b, e);
+            });
+    }
+
+private:
+    kernels::PoolProblem p_;
+    std::unique_ptr<kernels::PoolKernel> k_;
+    bool src_nhwc_, dst_nhwc_;
+};
+
+kernels::PoolProblem pool_problem_of(const ir::Graph& g, const ir::Node& n) {
+    const ir::TensorDesc in = g.desc(n.inputs[0]);
+    const ir::Window2D w = ir::pool_window(n, in.shape);
+    kernels::PoolProblem p;
+    p.type = in.type;
+    kernels::PoolDesc& d = p.desc;
+    d.mb = in.shape[0];
+    d.ic = in.shape[1];
+    d.ih = in.shape[2];
+    d.iw = in.shape[3];
+    d.oh = w.oh;
+    d.ow = w.ow;
+    d.kh = w.kh;
+    d.kw = w.kw;
+    d.sh = w.sh;
+    d.sw = w.sw;
+    d.ph = w.pt;
+    d.pw = w.pl;
+    d.ph_end = w.pb;
+    d.pw_end = w.pr;
+    d.alg = kernels::PoolAlg::max;  // padded taps never win, an empty window gives the lowest value: as kernels/ref/pool.cpp
+    d.name = n.name;
+    return p;
+}
+
+class MatmulExec : public Executable {
+public:
+    MatmulExec(const kernels::MatmulProblem& p, jit::Isa isa) : k_(kernels::create_matmul_kernel(p, isa)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        kernels::MatmulArgs args;
+        args.a = in[0].raw();
+        args.residual = in.size() == 3 ? in[2].raw() : nullptr;
+        args.dst = out[0].raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::MatmulKernel> k_;
+};
+
+// A MatMulI8 whose B is computed at run time (attention): B is made plain per
+// run, then one reference matmul per batch element.
+class RuntimeMatmulExec : public Executable {
+public:
+    RuntimeMatmulExec(const ir::Node& n, kernels::MatmulProblem p) : n_(n), p_(std::move(p)) {}
+    std::string exec_type() const override { return "ref_I8"; }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        const kernels::MatmulDesc& d = p_.desc;
+        std::vector<int8_t> b(size_t(d.b_elems()));
+        kernels::ref::plain_b(n_, in[1], b.data(), d.batch(), d.k, d.n);
+        kernels::MatmulDesc one = d;
+        one.batch_dims.clear();
+        const size_t a_size = ir::elem_size(in[0].type()), dst_size = ir::elem_size(out[0].type());
+        const ir::PostOp* sum = p_.epilogue.sum_op();
+        pool.parallel_for(d.batch(), [&](int64_t lo, int64_t hi) {
+            for (int64_t i = lo; i < hi; ++i) {
+                const auto* a = static_cast<const uint8_t*>(in[0].raw()) + size_t(i * d.m * d.k) * a_size;
+                const void* res = sum ? static_cast<const uint8_t*>(in[2].raw()) +
+                                            size_t(i * d.m * d.n) * ir::elem_size(sum->sum_type)
+                                      : nullptr;
+                auto* dst = static_cast<uint8_t*>(out[0].raw()) + size_t(i * d.m * d.n) * dst_size;
+                kernels::ref::matmul_int8(one, in[0].type(), a, p_.a_zero_point, b.data() + i * d.k * d.n, p_.epilogue,
+                                          res, dst);
+            }
+        });
+    }
+
+private:
+    ir::Node n_;
+    kernels::MatmulProblem p_;
+};
+
+// Quantize / Dequantize through the element-wise kernel registry
+// (kernels/eltwise: JIT, bit-exact with kernels::ref::quantize_range /
+// dequantize_range). With the int8 side NHWC, the kernel runs on the NHWC view
+// ([N,H,W,C], channel axis 3) and the f32 side is reordered from / to NCHW.
+class ConvertExec : public Executable {
+public:
+    ConvertExec(const ir::Graph& g, const ir::Node& n, bool nhwc, jit::Isa isa) : nhwc_(nhwc) {
+        const ir::TensorDesc in = g.desc(n.inputs.at(0));
+        shape_ = in.shape;
+        const ir::Shape view = nhwc ? ir::Shape{shape_[0], shape_[2], shape_[3], shape_[1]} : shape_;
+        if (n.op == "Quantize") {
+            kernels::QuantizeProblem p = kernels::quantize_problem_of(n, view, n.outputs.at(0).type);
+            if (nhwc) p.axis = 3;  // per-channel vectors are on axis 1 (assign_layouts checks)
+            k_ = kernels::create_quantize_kernel(p, isa);
+            quantize_ = true;
+        } else {
+            kernels::DequantizeProblem p = kernels::dequantize_problem_of(n, view, in.type);
+            if (nhwc) p.axis = 3;
+            k_ = kernels::create_dequantize_kernel(p, isa);
+        }
+    }
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        ir::Tensor tmp;
+        kernels::EltwiseArgs args;
+        args.src0 = in[0].raw();
+        args.dst = out[0].raw();
+        if (nhwc_) {
+            tmp = ir::Tensor(ir::ElemType::f32, {shape_[0], shape_[2], shape_[3], shape_[1]});
+            if (quantize_) {
+                pool.parallel_for(shape_[0], [&](int64_t b, int64_t e) {
+                    kernels::ref::nchw_to_nhwc(in[0].raw(), tmp.raw(), shape_, sizeof(float), b, e);
+                });
+                args.src0 = tmp.raw();
+            } else {
+                args.dst = tmp.raw();
+            }
+        }
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+        if (nhwc_ && !quantize_)
+            pool.parallel_for(shape_[0], [&](int64_t b, int64_t e) {
+                kernels::ref::nhwc_to_nchw(tmp.raw(), out[0].raw(), shape_, sizeof(float), b, e);
+            });
+    }
+
+private:
+    std::unique_ptr<kernels::EltwiseKernel> k_;
+    ir::Shape shape_;
+    bool nhwc_, quantize_ = false;
+};
+
+// Marks the int8 4D tensors that stay NHWC between int8 kernels: produced by a
+// ConvolutionI8 / int8 MaxPool / Quantize and read only by such kernels or a
+// Dequantize. The graph keeps NCHW shapes (the reference is unchanged); only
+// the bytes differ, and only the executables below read them.
+void assign_layouts(ir::Graph& g) {
+    for (int id = 0; id < int(g.size()); ++id) {
+        if (!nhwc_producer(g, g.node(id)) || layout_free(g.node(id).outputs[0].shape)) continue;
+        bool any = false, all = true;
+        for (int c : g.consumers(id)) {
+            const ir::Node& r = g.node(c);
+            for (size_t k = 0; k < r.inputs.size(); ++k)
+                if (r.inputs[k] == ir::PortRef{id, 0}) {
+                    any = true;
+                    all = all && nhwc_consumer(g, r, k);
+                }
+        }
+        if (any && all) g.node(id).attrs.set(kLayoutAttr, "nhwc");
+    }
+}
+
+}  // namespace
+
+bool lower(ir::Graph& g) {
+    if (!lpt::has_fake_quantize(g)) return false;
+    g = lpt::transform(g);
+    assign_layouts(g);
+    return true;
+}
+
+std::shared_ptr<const Executable> make_executable(const ir::Graph& g, int id, jit::Isa isa) {
+    const ir::Node& n = g.node(id);
+    if (n.op == "Quantize") return std::make_shared<ConvertExec>(g, n, nhwc(g, {id, 0}), isa);
+    if (n.op == "Dequantize") return std::make_shared<ConvertExec>(g, n, nhwc(g, n.inputs.at(0)), isa);
+    if (n.op == "ConvolutionI8") {
+        const ir::Node& w = g.node(n.inputs.at(1).node);
+        if (w.op != "Constant") return nullptr;
+        const bool res_nhwc = n.inputs.size() == 3 && reads_nhwc(g, n.inputs[2]);
+        return std::make_shared<ConvExec>(kernels::ref::conv_problem_of(n, g.desc(n.inputs[0]), w.value), isa,
+                                          reads_nhwc(g, n.inputs[0]), res_nhwc, writes_nhwc(g, id));
+    }
+    if (int8_pool(g, n))
+        return std::make_shared<PoolExec>(pool_problem_of(g, n), isa, reads_nhwc(g, n.inputs[0]), writes_nhwc(g, id));
+    if (n.op == "MatMulI8") {
+        const ir::Node& b = g.node(n.inputs.at(1).node);
+        const ir::TensorDesc a = g.desc(n.inputs[0]);
+        if (b.op == "Constant")
+            return std::make_shared<MatmulExec>(kernels::ref::matmul_problem_of(n, a, b.value.shape(), &b.value), isa);
+        return std::make_shared<RuntimeMatmulExec>(n, kernels::ref::matmul_problem_of(n, a, g.desc(n.inputs[1]).shape, nullptr));
+    }
+    return nullptr;
+}
+
+}  // namespace octet::engine::int8

@@ -1,0 +1,377 @@
+#include "kernels/eltwise/jit_eltwise_generator.hpp"
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ir/epilogue.hpp"
+#include "ir/error.hpp"
+
+namespace octet::kernels::eltwise_jit {
+
+using namespace Xbyak;
+using jit::Isa;
+using jit::IsaTraits;
+
+const std::vector<float>& param_vector(const EltwiseChain& c, int slot) {
+    static const std::vector<float> none;
+    if (slot == kOutScale) return c.out_scale;
+    if (slot == kOutShift) return c.out_shift;
+    const size_t k = size_t(slot / 3);
+    if (k >= c.inputs.size()) return none;
+    const ChainInput& in = c.inputs[k];
+    switch (slot % 3) {
+    case 0: return in.zero_point;
+    case 1: return in.scale;
+    default: return in.bias;
+    }
+}
+
+namespace {
+
+uint32_t bits_of(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+template <Isa I>
+class EltwiseGenerator final : public jit::Generator {
+public:
+    using Traits = IsaTraits<I>;
+    using Vmm = typename Traits::Vmm;
+    static constexpr int W = Traits::simd_w;
+    static constexpr int VLEN = Traits::vlen;
+    static constexpr bool kVex = Traits::is_vex;
+    static constexpr bool kMaskRegs = Traits::has_mask;
+    static constexpr int kUnroll = 4;
+    static constexpr int kMasked = -1;  // lanes argument of an AVX-512 tail (mask in k1)
+    static constexpr int kTmp = 14, kTmp2 = 15;
+
+    EltwiseGenerator(const EltwiseChain& c, bool per_lane) : Generator(I), c_(c) {
+        for (int s = 0; s < kParams; ++s) {
+            const std::vector<float>& v = param_vector(c, s);
+            mode_[s] = v.empty() ? ParamMode::none
+                                 : (per_lane && v.size() > 1 ? ParamMode::lanes : ParamMode::broadcast);
+        }
+        name_ = c.op + "_" + (I == Isa::sse42 ? "sse42" : I == Isa::avx2 ? "avx2" : "avx512") + "_";
+        for (const ChainInput& in : c.inputs) name_ += ir::to_string(in.type);
+        name_ += ir::to_string(c.dst_type);
+        if (c.relu) name_ += "_relu";
+        name_ += !c.per_channel() ? "_pt" : per_lane ? "_pcl" : "_pc";
+    }
+
+    std::string name() const override { return name_; }
+
+protected:
+    void generate() override;
+
+private:
+    // ---- "d = d op s", legacy SSE on sse42, VEX/EVEX above ----
+    void fadd(const Vmm& d, const Operand& s) { if constexpr (kVex) vaddps(d, d, s); else addps(d, s); }
+    void fsub(const Vmm& d, const Operand& s) { if constexpr (kVex) vsubps(d, d, s); else subps(d, s); }
+    void fmul(const Vmm& d, const Operand& s) { if constexpr (kVex) vmulps(d, d, s); else mulps(d, s); }
+    void fmax(const Vmm& d, const Operand& s) { if constexpr (kVex) vmaxps(d, d, s); else maxps(d, s); }
+    void fmin(const Vmm& d, const Operand& s) { if constexpr (kVex) vminps(d, d, s); else minps(d, s); }
+    void cvt_to_f32(const Vmm& v) { if constexpr (kVex) vcvtdq2ps(v, v); else cvtdq2ps(v, v); }
+    void cvt_to_s32(const Vmm& v) { if constexpr (kVex) vcvtps2dq(v, v); else cvtps2dq(v, v); }
+
+    Address constant(float value) {
+        const uint32_t b = bits_of(value);
+        size_t i = 0;
+        while (i < consts_.size() && consts_[i] != b) ++i;
+        if (i == consts_.size()) consts_.push_back(b);
+        return ptr[rip + table_ + int(i * VLEN)];
+    }
+
+    // ---- n lanes: W (whole vector), 1..W-1 (SSE/AVX2 tails), kMasked (AVX-512, k1) ----
+    void load_xmm_dwords(const Xmm& x, const RegExp& a, int n) {  // n = 1..3, rest zeroed
+        if (n == 1) {
+            if constexpr (kVex) vmovss(x, ptr[a]); else movss(x, ptr[a]);
+            return;
+        }
+        if constexpr (kVex) vmovq(x, ptr[a]); else movq(x, ptr[a]);
+        if (n == 3) {
+            if constexpr (kVex) vpinsrd(x, x, ptr[a + 8], 2); else pinsrd(x, ptr[a + 8], 2);
+        }
+    }
+    void store_xmm_dwords(const RegExp& a, const Xmm& x, int n) {
+        if (n == 1) {
+            if constexpr (kVex) vmovss(ptr[a], x); else movss(ptr[a], x);
+            return;
+        }
+        if constexpr (kVex) vmovq(ptr[a], x); else movq(ptr[a], x);
+        if (n == 3) {
+            if constexpr (kVex) vpextrd(ptr[a + 8], x, 2); else pextrd(ptr[a + 8], x, 2);
+        }
+    }
+
+    void load_dwords(const Vmm& v, const RegExp& a, int n) {
+        const Xmm x(v.getIdx());
+        if (n == W) {
+            if constexpr (kVex) vmovups(v, ptr[a]); else movups(v, ptr[a]);
+        } else if constexpr (kMaskRegs) {
+            vmovups(v | k1 | Xbyak::util::T_z, ptr[a]);
+        } else if constexpr (kVex) {  // ymm, 1..7 lanes
+            if (n < 4) {
+                load_xmm_dwords(x, a, n);
+            } else if (n == 4) {
+                vmovups(x, ptr[a]);
+            } else {
+                load_xmm_dwords(x, a + 16, n - 4);
+                vperm2f128(v, v, v, 0x08);  // high <- low, low <- 0
+                vinsertf128(v, v, ptr[a], 0);
+            }
+        } else {
+            load_xmm_dwords(x, a, n);
+        }
+    }
+
+    // u8/s8 -> s32 lanes.
+    void load_bytes(const Vmm& v, const RegExp& a, int n, bool sgn) {
+        const Xmm x(v.getIdx());
+        if (n == W) {
+            if constexpr (kVex) {
+                if (sgn) vpmovsxbd(v, ptr[a]); else vpmovzxbd(v, ptr[a]);
+            } else {
+                if (sgn) pmovsxbd(v, ptr[a]); else pmovzxbd(v, ptr[a]);
+            }
+            return;
+        }
+        if constexpr (kMaskRegs) {
+            vmovdqu8(x | k1 | Xbyak::util::T_z, ptr[a]);  // masked bytes never fault
+            if (sgn) vpmovsxbd(v, x); else vpmovzxbd(v, x);
+        } else if constexpr (kVex) {
+            vpxor(x, x, x);
+            for (int j = 0; j < n; ++j) vpinsrb(x, x, ptr[a + j], j);
+            if (sgn) vpmovsxbd(v, x); else vpmovzxbd(v, x);
+        } else {
+            pxor(x, x);
+            for (int j = 0; j < n; ++j) pinsrb(x, ptr[a + j], j);
+            if (sgn) pmovsxbd(x, x); else pmovzxbd(x, x);
+        }
+    }
+
+    // Clobbers v on AVX2 tails of more than 4 lanes.
+    void store_dwords(const RegExp& a, const Vmm& v, int n) {
+        const Xmm x(v.getIdx());
+        if (n == W) {
+            if constexpr (kVex) vmovups(ptr[a], v); else movups(ptr[a], v);
+        } else if constexpr (kMaskRegs) {
+            vmovups(ptr[a] | k1, v);
+        } else if constexpr (kVex) {
+            if (n < 4) {
+                store_xmm_dwords(a, x, n);
+            } else {
+                vmovups(ptr[a], x);
+                if (n > 4) {
+                    vextractf128(x, v, 1);
+                    store_xmm_dwords(a + 16, x, n - 4);
+                }
+            }
+        } else {
+            store_xmm_dwords(a, x, n);
+        }
+    }
+
+    // v: s32 lanes inside the byte type's range (every pack below is exact).
+    void store_bytes(const RegExp& a, const Vmm& v, int n, bool sgn) {
+        const Xmm x(v.getIdx());
+        if constexpr (kMaskRegs) {
+            const Xmm packed(kTmp2);
+            if (sgn) vpmovsdb(packed, v); else vpmovusdb(packed, v);
+            if (n == W) vmovdqu(ptr[a], packed);
+            else vmovdqu8(ptr[a] | k1, packed);
+        } else if constexpr (kVex) {
+            const Xmm high(kTmp2);
+            vextracti128(high, v, 1);
+            vpackssdw(x, x, high);
+            if (sgn) vpacksswb(x, x, x); else vpackuswb(x, x, x);
+            int j = 0;
+            if (n == 8) {
+                vmovq(ptr[a], x);
+                j = 8;
+            } else if (n >= 4) {
+                vmovd(ptr[a], x);
+                j = 4;
+            }
+            for (; j < n; ++j) vpextrb(ptr[a + j], x, j);
+        } else {
+            packssdw(x, x);
+            if (sgn) packsswb(x, x); else packuswb(x, x);
+            if (n == 4) {
+                movd(ptr[a], x);
+            } else {
+                for (int j = 0; j < n; ++j) pextrb(ptr[a + j], x, j);
+            }
+        }
+    }
+
+    // ---- the chain ----
+    void param_op(void (EltwiseGenerator::*op)(const Vmm&, const Operand&), int slot, const Vmm& v, int off, int n) {
+        switch (mode_[slot]) {
+        case ParamMode::none: return;
+        case ParamMode::broadcast: (this->*op)(v, ptr[frame(slot * VLEN)]); return;
+        case ParamMode::lanes: {
+            const RegExp a = preg_[slot] + i_ * 4 + off * 4;
+            if (n == W && kVex) {
+                (this->*op)(v, ptr[a]);
+            } else {  // SSE memory operands must be aligned; tails never read past the run
+                const Vmm t(kTmp);
+                load_dwords(t, a, n);
+                (this->*op)(v, t);
+            }
+            return;
+        }
+        }
+    }
+
+    void load_input(int k, const Vmm& v, int off, int n) {
+        const ir::ElemType t = c_.inputs[size_t(k)].type;
+        const int sz = int(ir::elem_size(t));
+        const RegExp a = src_[k] + i_ * sz + off * sz;
+        if (t == ir::ElemType::f32) {
+            load_dwords(v, a, n);
+        } else if (t == ir::ElemType::s32) {
+            load_dwords(v, a, n);
+            cvt_to_f32(v);
+        } else {
+            load_bytes(v, a, n, t == ir::ElemType::s8);
+            cvt_to_f32(v);
+        }
+        param_op(&EltwiseGenerator::fsub, 3 * k + 0, v, off, n);
+        param_op(&EltwiseGenerator::fmul, 3 * k + 1, v, off, n);
+        param_op(&EltwiseGenerator::fadd, 3 * k + 2, v, off, n);
+    }
+
+    // Elements [i + off, i + off + lanes) through the whole chain.
+    void block(int u, int off, int n) {
+        const Vmm v(u), w(kUnroll + u);
+        load_input(0, v, off, n);
+        if (c_.inputs.size() == 2) {
+            load_input(1, w, off, n);
+            fadd(v, w);
+        }
+        if (c_.relu) fmax(v, constant(0.f));  // v > 0 ? v : 0 (NaN -> 0)
+        param_op(&EltwiseGenerator::fmul, kOutScale, v, off, n);
+        param_op(&EltwiseGenerator::fadd, kOutShift, v, off, n);
+        const ir::ElemType t = c_.dst_type;
+        if (t == ir::ElemType::f32) {
+            store_dwords(dst_ + i_ * 4 + off * 4, v, n);
+            return;
+        }
+        float lo, hi;
+        ir::dst_bounds(t, lo, hi);
+        fmax(v, constant(lo));  // NaN -> lo
+        fmin(v, constant(hi));
+        cvt_to_s32(v);  // half to even
+        if (t == ir::ElemType::s32) store_dwords(dst_ + i_ * 4 + off * 4, v, n);
+        else store_bytes(dst_ + i_ + off, v, n, t == ir::ElemType::s8);
+    }
+
+    EltwiseChain c_;
+    ParamMode mode_[kParams];
+    Reg64 preg_[kParams];
+    const Reg64 src_[2] = {r8, r9};
+    const Reg64 dst_ = r10, n_ = r11, i_ = rax, t_ = rdx;
+    Label table_, iota_;
+    std::vector<uint32_t> consts_;
+    std::string name_;
+};
+
+template <Isa I>
+void EltwiseGenerator<I>::generate() {
+    preamble(kParams * VLEN);
+    const Reg64 args = abi_param1;  // rdi
+    mov(src_[0], ptr[args + offsetof(CallArgs, src)]);
+    if (c_.inputs.size() == 2) mov(src_[1], ptr[args + offsetof(CallArgs, src) + 8]);
+    mov(dst_, ptr[args + offsetof(CallArgs, dst)]);
+    mov(n_, ptr[args + offsetof(CallArgs, n)]);
+
+    // Broadcast values: one full vector each in the frame (64-aligned), used as memory operands.
+    const Vmm tmp(kTmp);
+    for (int s = 0; s < kParams; ++s) {
+        if (mode_[s] != ParamMode::broadcast) continue;
+        mov(t_, ptr[args + int(offsetof(CallArgs, param) + 8 * s)]);
+        if constexpr (kVex) {
+            vbroadcastss(tmp, ptr[t_]);
+            vmovups(ptr[frame(s * VLEN)], tmp);
+        } else {
+            movss(tmp, ptr[t_]);
+            shufps(tmp, tmp, 0);
+            movups(ptr[frame(s * VLEN)], tmp);
+        }
+    }
+    // Per-lane vectors: a pointer register each; rdi (the args) is handed out last.
+    const Reg64 pool[] = {rcx, rsi, rbx, r12, r13, r14, r15, rdi};
+    int used = 0;
+    for (int s = 0; s < kParams; ++s)
+        if (mode_[s] == ParamMode::lanes) preg_[s] = pool[used++];
+    for (int s = 0; s < kParams; ++s)
+        if (mode_[s] == ParamMode::lanes && preg_[s] != args) mov(preg_[s], ptr[args + int(offsetof(CallArgs, param) + 8 * s)]);
+    for (int s = 0; s < kParams; ++s)
+        if (mode_[s] == ParamMode::lanes && preg_[s] == args) mov(preg_[s], ptr[args + int(offsetof(CallArgs, param) + 8 * s)]);
+
+    Label l_main, l_single, l_tail, l_done;
+    xor_(i_, i_);
+    L(l_main);
+    mov(t_, n_);
+    sub(t_, i_);
+    cmp(t_, kUnroll * W);
+    jl(l_single, T_NEAR);
+    for (int u = 0; u < kUnroll; ++u) block(u, u * W, W);
+    add(i_, kUnroll * W);
+    jmp(l_main, T_NEAR);
+
+    L(l_single);
+    mov(t_, n_);
+    sub(t_, i_);
+    cmp(t_, W);
+    jl(l_tail, T_NEAR);
+    block(0, 0, W);
+    add(i_, W);
+    jmp(l_single, T_NEAR);
+
+    L(l_tail);  // t_ = n - i, 0..W-1
+    test(t_, t_);
+    jle(l_done, T_NEAR);
+    if constexpr (kMaskRegs) {
+        vpbroadcastd(tmp, t_.cvt32());
+        vpcmpgtd(k1, tmp, ptr[rip + iota_]);  // lane j: j < rest
+        block(0, 0, kMasked);
+    } else {
+        for (int r = 1; r < W; ++r) {
+            Label next;
+            cmp(t_, r);
+            jne(next, T_NEAR);
+            block(0, 0, r);
+            jmp(l_done, T_NEAR);
+            L(next);
+        }
+    }
+    L(l_done);
+    postamble();
+
+    align(64);
+    L(table_);
+    for (uint32_t b : consts_)
+        for (int l = 0; l < W; ++l) dd(b);
+    if constexpr (kMaskRegs) {
+        L(iota_);
+        for (int l = 0; l < W; ++l) dd(uint32_t(l));
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<jit::Generator> make_generator(Isa isa, const EltwiseChain& c, bool per_lane) {
+    switch (isa) {
+    case Isa::sse42: return std::make_unique<EltwiseGenerator<Isa::sse42>>(c, per_lane);
+    case Isa::avx2:
+    case Isa::avx_vnni: return std::make_unique<EltwiseGenerator<Isa::avx2>>(c, per_lane);
+    default: return std::make_unique<EltwiseGenerator<Isa::avx512_core>>(c, per_lane);
+    }
+}
+
+}  // namespace octet::kernels::eltwise_jit

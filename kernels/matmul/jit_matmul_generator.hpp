@@ -1,0 +1,63 @@
+#pragma once
+// The generated tile function of the JIT int8 matmul: one call computes a
+// rows × (vecs · simd_w) tile of dst over the whole K from packed B
+// (kernels/matmul/pack.hpp), adds the compensation and runs the epilogue through
+// the shared PostOpEmitter, column n being the channel.
+//
+// Inner products, per group of 4 k (A broadcast as a dword to every lane):
+//   vnni   vpdpbusd acc, a, b                                   (exact)
+//   fast   pmaddubsw t, a, b; pmaddwd t, t, ones; paddd acc, t  (only with safe pairs)
+//   exact        pmaddwd of (a0,a2)·(b0,b2) and (a1,a3)·(b1,b3) from s16-packed B
+//                (rows > 1: B's two s16 vectors stay in registers for every row)
+//   exact_bytes  pmaddubsw of (a0,0,a2,0) and (0,a1,0,a3) with s8 B, each pair
+//                one product, then pmaddwd by ones (rows == 1: B's bytes stream
+//                at the fast path's size, half the s16 layout's)
+// s8 A is moved to u8 by xor 0x80 on each broadcast (the +128 the compensation undoes).
+// rows > 1: B vectors are loaded once per group and reused by every row (GEMM
+// microkernel); rows == 1: B is a memory operand (GEMV, bound by B's stream).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ir/epilogue.hpp"
+#include "jit/generator.hpp"
+#include "jit/isa.hpp"
+#include "jit/postop_params.hpp"
+
+namespace octet::kernels::matmul_jit {
+
+enum class Path { vnni, fast, exact, exact_bytes };
+
+struct TileConfig {
+    jit::Isa isa = jit::Isa::sse42;
+    Path path = Path::fast;
+    int64_t k = 0;          // A row stride (bytes) and reduction length
+    int64_t n = 0;          // dst / residual row stride (elements) and channel count
+    int rows = 1;           // rows of this tile
+    int vecs = 1;           // vectors of this tile
+    int last_lanes = 0;     // valid lanes of the last vector (1..simd_w)
+    int64_t group_bytes = 0;  // packed B bytes per group of 4 k (pack.hpp)
+    bool a_signed = false;  // xor 0x80 on A
+    bool has_comp = false;  // add comp[n] before the epilogue
+    ir::Epilogue epilogue;
+    std::string name;       // the generated function's name
+};
+
+struct TileArgs {
+    const uint8_t* a;       // A at (m0, 0)
+    const uint8_t* b;       // packed block of the tile's columns
+    const int32_t* comp;    // compensation at n0 (padded to whole vectors)
+    const void* residual;   // residual at (m0, n0)
+    void* dst;              // dst at (m0, n0)
+    int64_t n0;             // channel of the tile's first column
+    jit::PostOpParams params;
+};
+
+// Vectors per isa: simd_w (4, 8 or 16 s32 lanes).
+// Throws ArgumentError / UnsupportedError for configurations the registers or
+// the emitter cannot take.
+std::unique_ptr<jit::Generator> make_tile_generator(const TileConfig& c);
+
+using TileFn = void(const TileArgs*);
+
+}  // namespace octet::kernels::matmul_jit

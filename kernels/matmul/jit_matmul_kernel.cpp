@@ -1,0 +1,197 @@
+#include "kernels/matmul/jit_matmul_kernel.hpp"
+
+#include <algorithm>
+
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "jit/generator.hpp"
+#include "kernels/common/ref_acc.hpp"
+#include "kernels/matmul/jit_matmul_generator.hpp"
+#include "kernels/matmul/pack.hpp"
+
+namespace octet::kernels {
+namespace {
+
+using jit::Isa;
+namespace mp = matmul_pack;
+namespace mj = matmul_jit;
+
+const char* isa_tag(Isa isa) {
+    switch (isa) {
+    case Isa::sse42: return "sse42";
+    case Isa::avx2: return "avx2";
+    case Isa::avx_vnni: return "avx_vnni";
+    case Isa::avx512_core: return "avx512";
+    default: return "avx512_vnni";
+    }
+}
+
+const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
+
+struct Blocking { int rows, vecs; };
+
+// Register blocking per ISA and path (see the generator's register budget).
+Blocking blocking(Isa isa, mj::Path path, int64_t m) {
+    if (m == 1) return {1, 8};
+    switch (isa) {
+    case Isa::avx512_core:
+    case Isa::avx512_core_vnni: return path == mj::Path::exact ? Blocking{6, 3} : Blocking{6, 4};
+    case Isa::avx_vnni: return {6, 2};
+    default: return {4, 2};
+    }
+}
+
+class JitMatmulKernel final : public MatmulKernel {
+public:
+    JitMatmulKernel(const MatmulProblem& p, Isa isa) : d_(p.desc), a_t_(p.a_type), e_(p.epilogue), isa_(isa) {
+        const int simd_w = jit::isa_simd_width(isa);
+        const int64_t batch = d_.batch();
+        const bool vnni = isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni;
+        unsafe_ = vnni ? 0 : mp::count_unsafe_pairs(p.b.data(), batch, d_.k, d_.n);
+        const mj::Path path = vnni      ? mj::Path::vnni
+                              : !unsafe_ ? mj::Path::fast
+                              : d_.m == 1 ? mj::Path::exact_bytes
+                                          : mj::Path::exact;
+        const bool exact = path == mj::Path::exact || path == mj::Path::exact_bytes;
+
+        const Blocking bl = blocking(isa, path, d_.m);
+        mr_ = bl.rows;
+        const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w;
+        const int vecs = int(std::min<int64_t>(bl.vecs, n_vecs));
+        nb_ = int64_t(vecs) * simd_w;
+        packed_ = path == mj::Path::exact ? mp::pack_s16(p.b.data(), batch, d_.k, d_.n, nb_)
+                                          : mp::pack_u8s8(p.b.data(), batch, d_.k, d_.n, nb_);
+        n_pad_ = packed_.n_blocks * nb_;
+        const int64_t shift = int64_t(p.a_zero_point) + (a_t_ == ir::ElemType::s8 ? 128 : 0);
+        if (shift != 0) comp_ = mp::compensation(p.b.data(), batch, d_.k, d_.n, nb_, shift);
+        m_blocks_ = (d_.m + mr_ - 1) / mr_;
+
+        exec_type_ = std::string("jit_") + isa_tag(isa) + (exact ? "_exact" : "") + "_I8";
+        const std::string types = std::string(ir::to_string(a_t_)) + "s8" + ir::to_string(e_.dst_type);
+        name_ = "matmul_" + std::string(isa_tag(isa)) + (exact ? "_exact" : "") + "_" + types +
+                "_" + std::to_string(mr_) + "x" + std::to_string(nb_) + "_" + to_string(d_);
+
+        const int64_t row_tail = d_.m % mr_, col_tail = d_.n % nb_;
+        for (int ri = 0; ri < 2; ++ri)
+            for (int ci = 0; ci < 2; ++ci) {
+                const int rows = ri ? int(row_tail) : mr_;
+                const int64_t cols = ci ? col_tail : nb_;
+                if (rows == 0 || cols == 0 || (ri == 0 && d_.m < mr_) || (ci == 0 && d_.n < nb_)) continue;
+                mj::TileConfig c;
+                c.isa = isa;
+                c.path = path;
+                c.k = d_.k;
+                c.n = d_.n;
+                c.rows = rows;
+                c.vecs = int((cols + simd_w - 1) / simd_w);
+                c.last_lanes = int(cols - int64_t(c.vecs - 1) * simd_w);
+                c.group_bytes = packed_.group_bytes;
+                c.a_signed = a_t_ == ir::ElemType::s8;
+                c.has_comp = shift != 0;
+                c.epilogue = e_;
+                c.name = "matmul_" + std::string(isa_tag(isa)) + (exact ? "_exact" : "") + "_" +
+                         types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
+                         std::to_string(d_.k) + "_n" + std::to_string(d_.n);
+                auto g = mj::make_tile_generator(c);
+                g->create();
+                fn_[ri][ci] = g->function<mj::TileFn>();
+                gens_.push_back(std::move(g));
+            }
+        params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
+                                    data_or_null(e_.out_shift)};
+        const ir::PostOp* sum = e_.sum_op();
+        res_size_ = sum ? ir::elem_size(sum->sum_type) : 0;
+        dst_size_ = ir::elem_size(e_.dst_type);
+    }
+
+    std::string exec_type() const override { return exec_type_; }
+    std::string name() const override { return name_; }
+    int64_t work_units() const override { return d_.batch() * packed_.n_blocks * m_blocks_; }
+
+    void run(const MatmulArgs& args, int64_t begin, int64_t end) const override {
+        if (!jit::isa_supported(isa_))
+            throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
+        if (begin < 0 || end > work_units() || begin > end)
+            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                ") outside [0, " + std::to_string(work_units()) + ")");
+        if (begin == end) return;
+        if (!args.a || !args.dst) throw ArgumentError(name_ + ": null A or dst");
+        if (res_size_ && !args.residual) throw ArgumentError(name_ + ": the sum post-op needs a residual tensor");
+        const auto* a = static_cast<const uint8_t*>(args.a);
+        const auto* res = static_cast<const uint8_t*>(args.residual);
+        auto* dst = static_cast<uint8_t*>(args.dst);
+        const auto* comp = reinterpret_cast<const int32_t*>(comp_.data());
+        const int64_t per_batch = packed_.n_blocks * m_blocks_;
+        mj::TileArgs t{};
+        t.params = params_;
+        for (int64_t u = begin; u < end; ++u) {
+            const int64_t bi = u / per_batch, rem = u % per_batch;
+            const int64_t nbk = rem / m_blocks_, mbk = rem % m_blocks_;
+            const int64_t m0 = mbk * mr_, n0 = nbk * nb_;
+            const int ri = m0 + mr_ > d_.m ? 1 : 0, ci = n0 + nb_ > d_.n ? 1 : 0;
+            const int64_t row = bi * d_.m + m0;
+            t.a = a + row * d_.k;
+            t.b = packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
+            t.comp = comp ? comp + bi * n_pad_ + n0 : nullptr;
+            t.residual = res ? res + size_t(row * d_.n + n0) * res_size_ : nullptr;
+            t.dst = dst + size_t(row * d_.n + n0) * dst_size_;
+            t.n0 = n0;
+            fn_[ri][ci](&t);
+        }
+    }
+
+private:
+    MatmulDesc d_;
+    ir::ElemType a_t_;
+    ir::Epilogue e_;
+    Isa isa_;
+    int64_t unsafe_ = 0;
+    int mr_ = 1;
+    int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0;
+    mp::PackedB packed_;
+    mp::AlignedBuffer comp_;
+    std::vector<std::unique_ptr<jit::Generator>> gens_;
+    mj::TileFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+    jit::PostOpParams params_;
+    size_t res_size_ = 0, dst_size_ = 0;
+    std::string exec_type_, name_;
+};
+
+}  // namespace
+
+std::unique_ptr<MatmulKernel> make_matmul_jit_kernel(const MatmulProblem& p, Isa isa, std::string& why) {
+    const MatmulDesc& d = p.desc;
+    if (p.a_type != ir::ElemType::u8 && p.a_type != ir::ElemType::s8) {
+        why = std::string("A is ") + ir::to_string(p.a_type) + ", not u8/s8";
+        return nullptr;
+    }
+    const ir::ElemType dt = p.epilogue.dst_type;
+    if (dt != ir::ElemType::u8 && dt != ir::ElemType::s8 && dt != ir::ElemType::s32 && dt != ir::ElemType::f32) {
+        why = std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
+        return nullptr;
+    }
+    if (int64_t(p.b.size()) != d.b_elems()) {
+        why = "B has " + std::to_string(p.b.size()) + " values, the descriptor " + std::to_string(d.b_elems());
+        return nullptr;
+    }
+    if (!ref::row_fits_s32(p.a_type, p.a_zero_point, d.k)) {
+        why = "K = " + std::to_string(d.k) + " with zero point " + std::to_string(p.a_zero_point) +
+              " may leave s32 (the reference checks each accumulator)";
+        return nullptr;
+    }
+    if (d.n > (int64_t(1) << 30) || d.k > (int64_t(1) << 28)) {
+        why = "K or N beyond the generated addressing";
+        return nullptr;
+    }
+    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    try {
+        return std::make_unique<JitMatmulKernel>(p, isa);
+    } catch (const UnsupportedError& e) {
+        why = e.what();
+    } catch (const ArgumentError& e) {
+        why = e.what();
+    }
+    return nullptr;
+}
+
+}  // namespace octet::kernels

@@ -1,0 +1,31 @@
+#pragma once
+// The JIT int8 matmul / fully-connected with constant B as a MatmulKernel:
+// B packed and its compensation computed at creation (kernels/matmul/pack.hpp),
+// up to four generated tile functions (full and tail rows × full and tail
+// columns; kernels/matmul/jit_matmul_generator.hpp).
+//
+// Tiles: M == 1 (FC at batch 1, a GEMV) uses 1 row × 8 vectors with B streamed
+// as memory operands; M > 1 a register-blocked microkernel (avx512: 6×4 zmm,
+// avx_vnni: 6×2 ymm, avx2/sse42: 4×2).
+//
+// Exec types: jit_<isa>[_exact]_I8 with isa sse42, avx2, avx_vnni, avx512,
+// avx512_vnni. Without VNNI the fast pmaddubsw path runs only when every K pair
+// of B is safe (pack.hpp); otherwise "_exact" (s16 B, pmaddwd). VNNI is always exact.
+//
+// Work units: batch × column blocks × row blocks (rows innermost, so a thread's
+// range reuses one B panel; at M = 1 the threads split N).
+#include <memory>
+#include <string>
+
+#include "jit/isa.hpp"
+#include "kernels/matmul/matmul_kernel.hpp"
+
+namespace octet::kernels {
+
+// nullptr with the reason in `why` when the problem is not for this kernel
+// (A not u8/s8, accumulators that may leave s32, an epilogue the JIT cannot do).
+// `isa` is the cap (amx → avx512_core_vnni). The code is generated for any ISA;
+// run() throws UnsupportedError when this CPU cannot execute it.
+std::unique_ptr<MatmulKernel> make_matmul_jit_kernel(const MatmulProblem& p, jit::Isa isa, std::string& why);
+
+}  // namespace octet::kernels

@@ -1,0 +1,67 @@
+#pragma once
+// Constant-B packing for the JIT int8 matmul (kernels/matmul/jit_matmul_kernel.hpp).
+//
+// B [batch][K][N] s8 is cut into column blocks of `nb` (a multiple of the vector
+// width, zero-padded past N) and, inside a block, into groups of 4 along K
+// (zero-padded past K), so that one vector load gives `simd_w` columns × 4 k:
+//
+//   u8s8 (vpdpbusd / pmaddubsw):  [batch][n_block][K/4][nb][4]        s8
+//   s16  (exact pmaddwd path):    [batch][n_block][K/4][2][nb][2]     s16
+//                                  part 0 holds (b[4g], b[4g+2]), part 1 (b[4g+1], b[4g+3])
+//
+// The exact layout pairs k with k+2 so that a u8 dword (a0 a1 a2 a3) splits into
+// (a0, a2) and (a1, a3) words with one and-mask and one shift.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace octet::kernels::matmul_pack {
+
+// 64-byte aligned, zero-initialized bytes (SSE memory operands need 16).
+class AlignedBuffer {
+public:
+    AlignedBuffer() = default;
+    explicit AlignedBuffer(size_t bytes);
+    uint8_t* data() { return p_.get(); }
+    const uint8_t* data() const { return p_.get(); }
+    size_t size() const { return size_; }
+
+private:
+    struct Free { void operator()(uint8_t* p) const; };
+    std::unique_ptr<uint8_t, Free> p_;
+    size_t size_ = 0;
+};
+
+// pmaddubsw adds two u8×s8 products in s16 with saturation: for any u8 pair the
+// sum of (b0, b1) is exact iff the signs differ (or one is 0) or |b0| + |b1| <= 128.
+inline bool pair_is_safe(int8_t b0, int8_t b1) {
+    const int x = b0, y = b1;
+    if ((x <= 0 && y >= 0) || (x >= 0 && y <= 0)) return true;
+    return (x < 0 ? -x : x) + (y < 0 ? -y : y) <= 128;
+}
+
+// Pairs the fast path forms: (k, k+1) for even k, per column and batch; an odd
+// K's last row pairs with the zero padding (always safe). Returns the count of
+// unsafe pairs.
+int64_t count_unsafe_pairs(const int8_t* b, int64_t batch, int64_t k, int64_t n);
+
+struct PackedB {
+    AlignedBuffer data;
+    int64_t nb = 0;            // block width (columns)
+    int64_t n_blocks = 0;
+    int64_t k_groups = 0;      // ceil(K / 4)
+    int64_t group_bytes = 0;   // bytes of one K group of one block
+    int64_t block_bytes = 0;   // k_groups * group_bytes
+    int64_t batch_bytes = 0;   // n_blocks * block_bytes
+};
+
+PackedB pack_u8s8(const int8_t* b, int64_t batch, int64_t k, int64_t n, int64_t nb);
+PackedB pack_s16(const int8_t* b, int64_t batch, int64_t k, int64_t n, int64_t nb);
+
+// comp[batch][n_blocks*nb] = -(shift) · Σ_k B[k][n] in s32 (wrapping: the kernel's
+// s32 sums are exact modulo 2^32, and the final value is known to fit), with
+// shift = 128 for s8 A (moved into u8) plus the A zero point.
+AlignedBuffer compensation(const int8_t* b, int64_t batch, int64_t k, int64_t n, int64_t nb, int64_t shift);
+
+}  // namespace octet::kernels::matmul_pack

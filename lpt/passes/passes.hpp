@@ -1,0 +1,34 @@
+#pragma once
+// The low-precision transformations, one per file, in the order the pass
+// manager (lpt/pass_manager.cpp) runs them. Each returns true if it changed
+// the graph.
+#include "lpt/rewriter.hpp"
+
+namespace octet::lpt::passes {
+
+// FakeQuantize on a Constant read as Convolution/MatMul weights -> s8 Constant +
+// per-output-channel Dequantize (weights 4x smaller, no FakeQuantize at run time).
+bool compress_weights(Rewriter& rw);
+// FakeQuantize(MaxPool|Reshape|Transpose|Squeeze|Unsqueeze(x)) -> op(FakeQuantize(x)):
+// exact for per-tensor ranges (FakeQuantize is monotone and element-wise), and it
+// lets the producer of x requantize in its epilogue.
+bool move_fake_quantize_up(Rewriter& rw);
+// FakeQuantize on an activation -> Quantize (u8/s8) + Dequantize.
+bool decompose_fake_quantize(Rewriter& rw);
+// Dequantize pushed below MaxPool / data movement / nearest Interpolate / Concat
+// (equal scales) so those run on int8.
+bool propagate_dequantization(Rewriter& rw);
+// Convolution / MatMul of dequantized operands -> ConvolutionI8 / MatMulI8 (s32)
+// + one Dequantize with scale = s_x * s_w[oc] (zero point as src compensation).
+bool int8_operations(Rewriter& rw);
+// Add of a per-channel Constant (bias) and Multiply by a scalar Constant folded
+// into the Dequantize of an accumulator.
+bool fold_into_dequantization(Rewriter& rw);
+// Add(Dequantize(Quantize(v)), other): v's requantization is absorbed when v is a
+// fusable int8 kernel result, so that the Add becomes its sum post-op.
+bool absorb_branch_requantization(Rewriter& rw);
+// ConvolutionI8/MatMulI8 -> Dequantize -> Relu/Clamp/Add(residual)/Quantize fused
+// into the kernel's ir::Epilogue.
+bool fuse_epilogue(Rewriter& rw);
+
+}  // namespace octet::lpt::passes

@@ -1,0 +1,124 @@
+// The zoo int8 models through the LPT and the engine: every Convolution and
+// MatMul executes as I8 with its FakeQuantize / ReLU / residual Add NOT_RUN,
+// the output equals the unfused int8 reference bit for bit and agrees with the
+// f32 FakeQuantize graph within a stated bound.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "kernels/ref/ref.hpp"
+#include "lpt/pass_manager.hpp"
+#include "octet/octet.hpp"
+
+using namespace octet;
+
+namespace {
+
+ir::Tensor random_input(const ir::Shape& s, uint32_t seed) {
+    ir::Tensor t(ir::ElemType::f32, s);
+    uint32_t x = seed;
+    float* p = t.data<float>();
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        x = x * 1664525u + 1013904223u;
+        p[i] = float(int32_t(x >> 8) % 2000) / 1000.f;  // [-2, 2)
+    }
+    return t;
+}
+
+struct Agreement {
+    double cosine = 0, max_abs = 0;
+};
+
+Agreement agree(const ir::Tensor& a, const ir::Tensor& b) {
+    double ab = 0, aa = 0, bb = 0, m = 0;
+    for (int64_t i = 0; i < a.numel(); ++i) {
+        const double x = a.data<float>()[i], y = b.data<float>()[i];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+        m = std::max(m, std::fabs(x - y));
+    }
+    return {ab / std::sqrt(aa * bb), m};
+}
+
+void check_model(const std::string& name, double min_cosine, double max_abs) {
+    const Model model = Model::from_zoo(name);
+    const ir::Graph& original = model.graph();
+    const ir::Tensor x = random_input(original.node(original.parameters()[0]).outputs[0].shape, 7);
+
+    CompileOptions opt;
+    opt.threads = 2;
+    CompiledModel cm = compile(model, opt);
+    InferRequest rq = cm.create_request();
+    rq.set_input(size_t(0), x);
+    rq.infer();
+    const ir::Tensor fused = rq.output(size_t(0));
+
+    // Counters: every Convolution/MatMul EXECUTED as I8; FakeQuantize, Relu and
+    // residual Adds of the original graph NOT_RUN; Softmax / MVN in f32.
+    std::map<std::string, PerfCounter> rows;
+    for (const PerfCounter& pc : rq.perf_counters()) rows[pc.layer_name] = pc;
+    int convs = 0, fq_not_run = 0, fq_total = 0;
+    for (const ir::Node& n : original.nodes()) {
+        INFO(n.name << " (" << n.op << ")");
+        REQUIRE(rows.count(n.name) == 1);
+        const PerfCounter& pc = rows[n.name];
+        CHECK(pc.layer_type == n.op);
+        if (n.op == "Convolution" || n.op == "MatMul") {
+            ++convs;
+            CHECK(pc.exec_status == "EXECUTED");
+            CHECK(pc.exec_type.size() > 3);
+            CHECK(pc.exec_type.substr(pc.exec_type.size() - 3) == "_I8");
+        }
+        if (n.op == "Relu") CHECK(pc.exec_status == "NOT_RUN");
+        if (n.op == "MaxPool") CHECK(pc.exec_type.rfind("jit_", 0) == 0);  // int8, NHWC pooling kernel
+        if (n.op == "Softmax" || n.op == "MVN") CHECK(pc.exec_type == "ref_FP32");
+        if (n.op == "Add" && original.node(n.inputs[1].node).op != "Constant" &&
+            original.node(n.inputs[0].node).op != "Constant")
+            CHECK(pc.exec_status == "NOT_RUN");  // residual Adds: sum post-ops
+        if (n.op == "FakeQuantize") {
+            ++fq_total;
+            fq_not_run += pc.exec_status == "NOT_RUN";
+        }
+    }
+    CHECK(convs > 0);
+    // int8 activations between int8 kernels stay NHWC (no reorder around each conv).
+    const std::string dump = lpt::print_graph(cm.graph());
+    if (name != "bert-layer-int8") CHECK(dump.find("layout=nhwc") != std::string::npos);
+    // Every FakeQuantize is folded or fused, except where a Quantize at an f32
+    // boundary runs (the model input, after AvgPool / Softmax / Gelu / MVN).
+    CHECK(fq_not_run * 2 > fq_total);
+
+    // The thread count does not change a bit.
+    opt.threads = 1;
+    InferRequest one = compile(model, opt).create_request();
+    one.set_input(size_t(0), x);
+    one.infer();
+    CHECK(one.output(size_t(0)).equals(fused));
+
+    // Bit-exact with the unfused int8 reference.
+    ir::Graph unfused = lpt::transform(original, {false});
+    const ir::Tensor ref_int8 = kernels::ref::run_graph(unfused, {x}).at(0);
+    CHECK(fused.equals(ref_int8));
+
+    // Agreement with the f32 FakeQuantize graph.
+    const ir::Tensor ref_fq = kernels::ref::run_graph(original, {x}).at(0);
+    const Agreement a = agree(fused, ref_fq);
+    std::printf("%s: vs f32 FakeQuantize graph: cosine %.6f, max abs diff %.3g\n", name.c_str(), a.cosine, a.max_abs);
+    CHECK(a.cosine >= min_cosine);
+    CHECK(a.max_abs <= max_abs);
+}
+
+}  // namespace
+
+TEST_CASE("zoo resnet50-int8 runs int8 with fused post-ops", "[int8][zoo]") { check_model("resnet50-int8", 0.995, 0.01); }
+
+TEST_CASE("zoo mobilenetv2-int8 runs int8 with fused post-ops", "[int8][zoo]") {
+    check_model("mobilenetv2-int8", 0.999, 0.005);
+}
+
+TEST_CASE("zoo bert-layer-int8 runs int8 with fused post-ops", "[int8][zoo]") {
+    check_model("bert-layer-int8", 0.9999, 0.2);
+}

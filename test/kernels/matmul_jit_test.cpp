@@ -1,0 +1,355 @@
+// The JIT int8 matmul (kernels/matmul/jit_matmul_kernel.hpp): bit-exact (memcmp)
+// against kernels::ref::matmul_int8 over tails of M, K and N, batches, u8/s8 A,
+// zero points, every dst type and post-op chain, the pmaddubsw saturation corner,
+// at every ISA this CPU executes (and generated at the others). A, residual and
+// dst end right before a PROT_NONE page, so any read or write past them faults.
+#include <catch2/catch.hpp>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "../emu/emu_cases.hpp"
+#include "ir/epilogue.hpp"
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/matmul/desc.hpp"
+#include "kernels/matmul/jit_matmul_kernel.hpp"
+#include "kernels/matmul/pack.hpp"
+#include "kernels/matmul/ref.hpp"
+#include "kernels/registry.hpp"
+
+using namespace octet;
+using namespace octet::kernels;
+using ir::ElemType;
+using jit::Isa;
+
+namespace {
+
+// `bytes` of memory whose last byte sits right before a PROT_NONE page.
+class GuardedBuffer {
+public:
+    explicit GuardedBuffer(size_t bytes) : bytes_(bytes) {
+        const size_t page = size_t(sysconf(_SC_PAGESIZE));
+        data_pages_ = (bytes + page - 1) / page;
+        map_bytes_ = (data_pages_ + 1) * page;
+        void* m = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        REQUIRE(m != MAP_FAILED);
+        base_ = static_cast<uint8_t*>(m);
+        REQUIRE(mprotect(base_ + data_pages_ * page, page, PROT_NONE) == 0);
+        data_ = base_ + data_pages_ * page - bytes;
+    }
+    ~GuardedBuffer() { munmap(base_, map_bytes_); }
+    GuardedBuffer(const GuardedBuffer&) = delete;
+    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+    uint8_t* data() { return data_; }
+    size_t size() const { return bytes_; }
+
+private:
+    size_t bytes_, data_pages_ = 0, map_bytes_ = 0;
+    uint8_t* base_ = nullptr;
+    uint8_t* data_ = nullptr;
+};
+
+struct Case {
+    MatmulProblem p;
+    std::vector<uint8_t> a, residual;  // raw bytes
+};
+
+enum class Weights { full, safe, extreme };
+
+std::vector<float> per_channel(std::mt19937& rng, int64_t n, int kind, float lo, float hi) {
+    std::uniform_real_distribution<float> u(lo, hi);
+    if (kind == 0) return {};
+    if (kind == 1) return {u(rng)};
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& x : v) x = u(rng);
+    return v;
+}
+
+// A problem whose epilogue is chosen by `variant` (rotating through dst types,
+// post-op chains and vector sizes so that a sweep covers them all).
+Case make_case(int64_t batch, int64_t m, int64_t k, int64_t n, ElemType a_t, int32_t zp, Weights w, int variant,
+               uint32_t seed) {
+    std::mt19937 rng(seed);
+    Case c;
+    c.p.desc = parse_matmul_desc(batch == 1 ? std::to_string(m) + "x" + std::to_string(k) + ":" + std::to_string(k) +
+                                                  "x" + std::to_string(n)
+                                            : std::to_string(batch) + "x" + std::to_string(m) + "x" +
+                                                  std::to_string(k) + ":" + std::to_string(batch) + "x" +
+                                                  std::to_string(k) + "x" + std::to_string(n));
+    c.p.a_type = a_t;
+    c.p.a_zero_point = zp;
+    c.p.b.resize(size_t(c.p.desc.b_elems()));
+    std::uniform_int_distribution<int> full(-128, 127), safe(-64, 64), bit(0, 1);
+    for (size_t i = 0; i < c.p.b.size(); ++i) {
+        if (w == Weights::full) c.p.b[i] = int8_t(full(rng));
+        else if (w == Weights::safe) c.p.b[i] = int8_t(safe(rng));
+        else c.p.b[i] = int8_t(bit(rng) ? 127 : -128);
+    }
+    c.a.resize(size_t(c.p.desc.a_elems()));
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (uint8_t& x : c.a) x = w == Weights::extreme ? (a_t == ElemType::u8 ? 255 : uint8_t(bit(rng) ? 127 : 128))
+                                                     : uint8_t(byte(rng));
+
+    ir::Epilogue& e = c.p.epilogue;
+    const ElemType dsts[] = {ElemType::u8, ElemType::s8, ElemType::s32, ElemType::f32};
+    e.dst_type = dsts[variant % 4];
+    const float s = 0.02f / std::sqrt(float(k));
+    e.scale = per_channel(rng, n, (variant / 4) % 3, 0.5f * s, 1.5f * s);
+    e.bias = per_channel(rng, n, (variant / 2) % 3, -20.f, 20.f);
+    const ElemType res_types[] = {ElemType::u8, ElemType::s8, ElemType::f32};
+    switch ((variant / 3) % 5) {
+    case 0: break;
+    case 1: e.post_ops = {ir::PostOp::relu()}; break;
+    case 2: e.post_ops = {ir::PostOp::clamp(-30.f, 50.f)}; break;
+    case 3: e.post_ops = {ir::PostOp::sum(res_types[variant % 3], 0.5f, float(variant % 7) - 3.f)}; break;
+    case 4:
+        e.post_ops = {ir::PostOp::sum(res_types[(variant + 1) % 3], 1.25f), ir::PostOp::relu(),
+                      ir::PostOp::clamp(0.f, 90.f)};
+        break;
+    }
+    e.out_scale = per_channel(rng, n, (variant / 5) % 3, 0.5f, 2.f);
+    e.out_shift = per_channel(rng, n, (variant / 7) % 3, -3.f, 3.f);
+    if (const ir::PostOp* sum = e.sum_op()) {
+        c.residual.resize(size_t(c.p.desc.dst_elems()) * ir::elem_size(sum->sum_type));
+        if (sum->sum_type == ElemType::f32) {
+            std::uniform_real_distribution<float> r(-100.f, 100.f);
+            for (size_t i = 0; i < c.residual.size() / 4; ++i) {
+                const float f = r(rng);
+                std::memcpy(c.residual.data() + 4 * i, &f, 4);
+            }
+        } else {
+            for (uint8_t& x : c.residual) x = uint8_t(byte(rng));
+        }
+    }
+    return c;
+}
+
+std::vector<uint8_t> reference(const Case& c) {
+    std::vector<uint8_t> dst(size_t(c.p.desc.dst_elems()) * ir::elem_size(c.p.epilogue.dst_type));
+    ref::matmul_int8(c.p.desc, c.p.a_type, c.a.data(), c.p.a_zero_point, c.p.b.data(), c.p.epilogue,
+                     c.residual.empty() ? nullptr : c.residual.data(), dst.data());
+    return dst;
+}
+
+// Runs k on guarded copies of the case's buffers, in `splits` ranges of work units.
+std::vector<uint8_t> run_guarded(const MatmulKernel& k, const Case& c, int splits = 1) {
+    GuardedBuffer a(c.a.size()), dst(size_t(c.p.desc.dst_elems()) * ir::elem_size(c.p.epilogue.dst_type));
+    std::memcpy(a.data(), c.a.data(), c.a.size());
+    std::memset(dst.data(), 0xA5, dst.size());
+    std::unique_ptr<GuardedBuffer> res;
+    if (!c.residual.empty()) {
+        res = std::make_unique<GuardedBuffer>(c.residual.size());
+        std::memcpy(res->data(), c.residual.data(), c.residual.size());
+    }
+    MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data()};
+    const int64_t units = k.work_units();
+    for (int s = 0; s < splits; ++s) k.run(args, units * s / splits, units * (s + 1) / splits);
+    return std::vector<uint8_t>(dst.data(), dst.data() + dst.size());
+}
+
+std::unique_ptr<MatmulKernel> make_jit(const MatmulProblem& p, Isa isa) {
+    std::string why;
+    auto k = make_matmul_jit_kernel(p, isa, why);
+    INFO("declined: " << why);
+    REQUIRE(k);
+    return k;
+}
+
+bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni || isa == Isa::amx; }
+
+// Executed cases per ISA and exec type, printed at the end of each test case.
+struct Ran {
+    std::map<std::string, std::set<std::string>> types;
+    std::map<std::string, long> count;
+    void note(Isa isa, const std::string& exec_type) {
+        types[jit::isa_name(isa)].insert(exec_type);
+        ++count[jit::isa_name(isa)];
+        emu::note_case(isa, exec_type);
+    }
+    void print(const char* what) const {
+        for (const auto& kv : types) {
+            std::string t;
+            for (const auto& s : kv.second) t += " " + s;
+            std::printf("matmul jit %s: executed at %s: %ld cases (%s )\n", what, kv.first.c_str(),
+                        count.at(kv.first), t.c_str());
+        }
+    }
+};
+
+std::string case_info(const Case& c, Isa isa) {
+    const ir::Epilogue& e = c.p.epilogue;
+    return to_string(c.p.desc) + " isa " + jit::isa_name(isa) + " a " + ir::to_string(c.p.a_type) + " zp " +
+           std::to_string(c.p.a_zero_point) + " dst " + ir::to_string(e.dst_type) + " post-ops " +
+           std::to_string(e.post_ops.size()) + " scale/bias/oscale/oshift sizes " + std::to_string(e.scale.size()) +
+           "/" + std::to_string(e.bias.size()) + "/" + std::to_string(e.out_scale.size()) + "/" +
+           std::to_string(e.out_shift.size());
+}
+
+}  // namespace
+
+TEST_CASE("matmul jit: pair safety rule", "[kernels][matmul][jit]") {
+    using matmul_pack::pair_is_safe;
+    CHECK(pair_is_safe(127, -128));
+    CHECK(pair_is_safe(-128, 0));
+    CHECK(pair_is_safe(64, 64));
+    CHECK(pair_is_safe(-64, -64));
+    CHECK_FALSE(pair_is_safe(65, 64));
+    CHECK_FALSE(pair_is_safe(-65, -64));
+    CHECK_FALSE(pair_is_safe(127, 127));
+    // The rule is exactly "no u8 pair can saturate s16": check it against brute force.
+    for (int x = -128; x < 128; x += 3)
+        for (int y = -128; y < 128; y += 5) {
+            bool ok = true;
+            for (int a0 : {0, 255})
+                for (int a1 : {0, 255}) {
+                    const int s = a0 * x + a1 * y;
+                    ok = ok && s >= -32768 && s <= 32767;
+                }
+            INFO(x << " " << y);
+            CHECK(pair_is_safe(int8_t(x), int8_t(y)) == ok);
+        }
+}
+
+// emu::sweep_isas() plus avx_vnni: it is not under avx512_core_vnni in the cap
+// order, but with no cap set it runs natively here and must be checked too.
+std::vector<Isa> run_isas_here() {
+    std::vector<Isa> isas = emu::sweep_isas();
+    const char* cap = std::getenv("OCTET_MAX_ISA");
+    if (!emu::in_emu_lane() && (!cap || !*cap) && jit::isa_supported(Isa::avx_vnni) &&
+        std::find(isas.begin(), isas.end(), Isa::avx_vnni) == isas.end())
+        isas.push_back(Isa::avx_vnni);
+    return isas;
+}
+
+TEST_CASE("matmul jit: bit-exact sweep over tails, types and post-ops", "[kernels][matmul][jit][emu]") {
+    const auto run_isas = run_isas_here();
+    const bool emu_lane = emu::in_emu_lane();
+    Ran ran;
+    int variant = 0;
+    for (int64_t m : {1, 2, 3, 5, 8, 13})
+        for (int64_t k : {1, 3, 4, 5, 64, 67, 130})
+            for (int64_t n : {1, 7, 8, 15, 16, 17, 33, 67}) {
+                ++variant;
+                const int64_t batch = variant % 4 == 0 ? 3 : 1;
+                const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+                const int32_t zp = variant % 3 == 0 ? 0 : (a_t == ElemType::u8 ? 128 - variant % 5 : variant % 9 - 4);
+                for (Weights w : {Weights::full, Weights::safe}) {
+                    if (emu_lane && (w == Weights::safe) == (variant % 2 == 0)) continue;  // half in Bochs
+                    const Case c = make_case(batch, m, k, n, a_t, zp, w, variant, uint32_t(variant * 7 + int(w)));
+                    const std::vector<uint8_t> want = reference(c);
+                    for (Isa isa : run_isas) {
+                        auto kern = make_jit(c.p, isa);
+                        INFO(case_info(c, isa) << " " << kern->name());
+                        const std::vector<uint8_t> got = run_guarded(*kern, c, variant % 3 == 0 ? 2 : 1);
+                        REQUIRE(got.size() == want.size());
+                        REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+                        ran.note(isa, kern->exec_type());
+                    }
+                }
+            }
+    ran.print("sweep");
+    CHECK(!ran.count.empty());
+}
+
+TEST_CASE("matmul jit: unsafe pairs take the exact path and stay exact", "[kernels][matmul][jit][emu]") {
+    const auto run_isas = run_isas_here();
+    Ran ran;
+    for (int64_t m : {1, 5})  // GEMV (s8 B, masked A) and GEMM (s16 B) exact paths
+    for (ElemType a_t : {ElemType::u8, ElemType::s8}) {
+        // A at its extreme, B pairs of 127/-128: 255·127·2 overflows s16.
+        Case c = make_case(1, m, 36, 19, a_t, 0, Weights::extreme, 2 /* s32 dst */, 11);
+        c.p.epilogue = ir::Epilogue{};
+        c.p.epilogue.dst_type = ElemType::s32;
+        REQUIRE(matmul_pack::count_unsafe_pairs(c.p.b.data(), 1, 36, 19) > 0);
+        const std::vector<uint8_t> want = reference(c);
+        for (Isa isa : jit::kAllIsas) {
+            auto kern = make_jit(c.p, isa);
+            const bool exact_name = kern->exec_type().find("_exact") != std::string::npos;
+            CHECK(exact_name == !is_vnni(isa));
+            if (std::find(run_isas.begin(), run_isas.end(), isa) == run_isas.end()) continue;
+            INFO(case_info(c, isa));
+            const std::vector<uint8_t> got = run_guarded(*kern, c);
+            REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+            ran.note(isa, kern->exec_type());
+        }
+        // The same problem with safe weights takes the fast path.
+        Case s = make_case(1, m, 36, 19, a_t, 0, Weights::safe, 2, 12);
+        REQUIRE(matmul_pack::count_unsafe_pairs(s.p.b.data(), 1, 36, 19) == 0);
+        for (Isa isa : jit::kAllIsas)
+            CHECK(make_jit(s.p, isa)->exec_type().find("_exact") == std::string::npos);
+    }
+    ran.print("extremes");
+}
+
+TEST_CASE("matmul jit: exec types, generation at every ISA, refusal to run unsupported code",
+          "[kernels][matmul][jit]") {
+    const Case c = make_case(1, 3, 8, 9, ElemType::u8, 0, Weights::safe, 0, 5);
+    const Case u = make_case(1, 3, 8, 9, ElemType::u8, 0, Weights::full, 0, 5);
+    const std::map<Isa, std::string> fast = {{Isa::sse42, "jit_sse42_I8"},           {Isa::avx2, "jit_avx2_I8"},
+                                             {Isa::avx_vnni, "jit_avx_vnni_I8"},     {Isa::avx512_core, "jit_avx512_I8"},
+                                             {Isa::avx512_core_vnni, "jit_avx512_vnni_I8"}, {Isa::amx, "jit_avx512_vnni_I8"}};
+    for (Isa isa : jit::kAllIsas) {
+        INFO(jit::isa_name(isa));
+        auto k = make_jit(c.p, isa);
+        CHECK(k->exec_type() == fast.at(isa));
+        auto ke = make_jit(u.p, isa);
+        CHECK(ke->exec_type() == (is_vnni(isa) ? fast.at(isa) : "jit_" + fast.at(isa).substr(4, fast.at(isa).size() - 7) + "_exact_I8"));
+        if (!jit::isa_supported(isa == Isa::amx ? Isa::avx512_core_vnni : isa)) {
+            std::vector<uint8_t> a(c.a), dst(64);
+            CHECK_THROWS_AS(k->run(MatmulArgs{a.data(), nullptr, dst.data()}), UnsupportedError);
+        }
+    }
+    std::string why;
+    MatmulProblem f = c.p;
+    f.a_type = ElemType::f32;
+    CHECK_FALSE(make_matmul_jit_kernel(f, Isa::avx2, why));
+    CHECK(why.find("f32") != std::string::npos);
+}
+
+TEST_CASE("matmul jit: the registry picks it; M=1 splits N across work units", "[kernels][matmul][jit]") {
+    const Case c = make_case(1, 1, 256, 1000, ElemType::s8, 3, Weights::full, 1, 21);
+    auto k = create_matmul_kernel(c.p, jit::best_isa());
+    CHECK(k->exec_type().rfind("jit_", 0) == 0);
+    CHECK(k->work_units() >= 2);
+    const std::vector<uint8_t> want = reference(c);
+    CHECK(std::memcmp(run_guarded(*k, c, 2).data(), want.data(), want.size()) == 0);
+    CHECK(std::memcmp(run_guarded(*k, c, int(k->work_units())).data(), want.data(), want.size()) == 0);
+}
+
+TEST_CASE("matmul jit: FC and BERT shapes at the best ISA", "[kernels][matmul][jit]") {
+    if (emu::in_emu_lane()) {
+        WARN("skipped in the emu lane (large shapes; native runs check them)");
+        return;
+    }
+    const Isa isa = jit::best_isa();
+    Ran ran;
+    struct S { int64_t m, k, n; };
+    int variant = 0;
+    for (S s : {S{1, 2048, 1000}, S{128, 768, 768}, S{128, 768, 3072}, S{128, 3072, 768}}) {
+        for (Weights w : {Weights::full, Weights::safe}) {
+            ++variant;
+            const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+            const Case c = make_case(1, s.m, s.k, s.n, a_t, variant % 3, w, variant * 5, uint32_t(100 + variant));
+            auto kern = make_jit(c.p, isa);
+            INFO(case_info(c, isa) << " " << kern->name());
+            const std::vector<uint8_t> want = reference(c);
+            const std::vector<uint8_t> got = run_guarded(*kern, c, 2);
+            REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+            ran.note(isa, kern->exec_type());
+        }
+    }
+    ran.print("big shapes");
+}
