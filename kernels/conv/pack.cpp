@@ -8,14 +8,6 @@
 
 namespace octet::kernels::conv_pack {
 
-AlignedBuffer::AlignedBuffer(size_t bytes) : size_(bytes) {
-    const size_t alloc = (bytes + 63) / 64 * 64 + 64;
-    auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, alloc));
-    if (!p) throw std::bad_alloc();
-    std::memset(p, 0, alloc);
-    p_.reset(p);
-}
-
 int64_t packed_icq(const ConvDesc& d) { return (d.icg() + 3) / 4; }
 
 PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei) {

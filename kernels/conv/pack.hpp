@@ -41,28 +41,15 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/common/aligned_buffer.hpp"
+#include "kernels/common/pair_safety.hpp"
 #include "kernels/conv/desc.hpp"
 
 namespace octet::kernels::conv_pack {
 
-// 64-byte aligned bytes (vector loads, SSE memory operands), zero-filled.
-class AlignedBuffer {
-public:
-    AlignedBuffer() = default;
-    explicit AlignedBuffer(size_t bytes);
-    uint8_t* data() { return p_.get(); }
-    const uint8_t* data() const { return p_.get(); }
-    size_t size() const { return size_; }
-private:
-    struct Free { void operator()(uint8_t* p) const { std::free(p); } };
-    std::unique_ptr<uint8_t, Free> p_;
-    size_t size_ = 0;
-};
+using kernels::AlignedBuffer;
 
-inline bool pair_safe(int w0, int w1) {
-    if ((w0 <= 0 && w1 >= 0) || (w0 >= 0 && w1 <= 0)) return true;
-    return std::abs(w0) + std::abs(w1) <= 128;
-}
+inline bool pair_safe(int w0, int w1) { return u8s8_pair_safe(w0, w1); }
 
 struct PairStats {
     int64_t pairs = 0;   // weight pairs as pmaddubsw sees them (padding pairs included: always safe)

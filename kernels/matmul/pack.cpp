@@ -7,16 +7,6 @@
 
 namespace octet::kernels::matmul_pack {
 
-AlignedBuffer::AlignedBuffer(size_t bytes) : size_(bytes) {
-    const size_t rounded = (bytes + 63) / 64 * 64;
-    auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, rounded ? rounded : 64));
-    if (!p) throw std::bad_alloc();
-    std::memset(p, 0, rounded ? rounded : 64);
-    p_.reset(p);
-}
-
-void AlignedBuffer::Free::operator()(uint8_t* p) const { std::free(p); }
-
 int64_t count_unsafe_pairs(const int8_t* b, int64_t batch, int64_t k, int64_t n) {
     int64_t unsafe = 0;
     for (int64_t bi = 0; bi < batch; ++bi) {

@@ -16,30 +16,14 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/common/aligned_buffer.hpp"
+#include "kernels/common/pair_safety.hpp"
+
 namespace octet::kernels::matmul_pack {
 
-// 64-byte aligned, zero-initialized bytes (SSE memory operands need 16).
-class AlignedBuffer {
-public:
-    AlignedBuffer() = default;
-    explicit AlignedBuffer(size_t bytes);
-    uint8_t* data() { return p_.get(); }
-    const uint8_t* data() const { return p_.get(); }
-    size_t size() const { return size_; }
+using kernels::AlignedBuffer;
 
-private:
-    struct Free { void operator()(uint8_t* p) const; };
-    std::unique_ptr<uint8_t, Free> p_;
-    size_t size_ = 0;
-};
-
-// pmaddubsw adds two u8×s8 products in s16 with saturation: for any u8 pair the
-// sum of (b0, b1) is exact iff the signs differ (or one is 0) or |b0| + |b1| <= 128.
-inline bool pair_is_safe(int8_t b0, int8_t b1) {
-    const int x = b0, y = b1;
-    if ((x <= 0 && y >= 0) || (x >= 0 && y <= 0)) return true;
-    return (x < 0 ? -x : x) + (y < 0 ? -y : y) <= 128;
-}
+inline bool pair_is_safe(int8_t b0, int8_t b1) { return u8s8_pair_safe(b0, b1); }
 
 // Pairs the fast path forms: (k, k+1) for even k, per column and batch; an odd
 // K's last row pairs with the zero padding (always safe). Returns the count of
