@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../emu/emu_cases.hpp"
+#include "kernel_test_util.hpp"
 #include "jit/cpu.hpp"
 #include "kernels/pool/desc.hpp"
 #include "kernels/pool/jit_pool_kernel.hpp"
@@ -28,40 +29,9 @@ using jit::Isa;
 
 namespace {
 
-// `bytes` whose last byte sits right before a PROT_NONE page.
-class GuardedBytes {
-public:
-    explicit GuardedBytes(size_t bytes) {
-        const size_t page = size_t(sysconf(_SC_PAGESIZE));
-        map_bytes_ = (bytes + page - 1) / page * page + page;
-        void* m = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        REQUIRE(m != MAP_FAILED);
-        base_ = static_cast<uint8_t*>(m);
-        REQUIRE(mprotect(base_ + map_bytes_ - page, page, PROT_NONE) == 0);
-        data_ = base_ + map_bytes_ - page - bytes;
-    }
-    ~GuardedBytes() { munmap(base_, map_bytes_); }
-    GuardedBytes(const GuardedBytes&) = delete;
-    GuardedBytes& operator=(const GuardedBytes&) = delete;
-    uint8_t* data() { return data_; }
-
-private:
-    size_t map_bytes_;
-    uint8_t* base_;
-    uint8_t* data_;
-};
-
-constexpr Isa kGenIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
-
-std::vector<Isa> executed_isas() {
-    const char* cap = std::getenv("OCTET_MAX_ISA");
-    if (emu::in_emu_lane() || (cap && *cap)) return emu::sweep_isas();
-    std::vector<Isa> v;
-    for (Isa i : kGenIsas)
-        if (jit::isa_supported(i)) v.push_back(i);
-    return v;
-}
-
+using kernel_test::executed_isas;
+using kernel_test::GuardedBytes;
+using kernel_test::kGenIsas;
 int check_pool(const PoolProblem& p, std::mt19937& rng, bool print) {
     const PoolDesc& d = p.desc;
     const size_t sb = size_t(d.src_elems()), db = size_t(d.dst_elems());
