@@ -7,12 +7,14 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libxbyak-dev libcpu-features-dev nlohmann-json3-dev catch2 libspdlog-dev libfmt-dev
-      binutils)
+      binutils
+      libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libpugixml-dev
+      clang libclang-rt-14-dev)
 emu_pkgs=(bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso cpio)
 emu=1
 for a in "$@"; do
   case "$a" in
-    --bench)  pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev gnuplot-nox) ;;
+    --bench)  pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev gnuplot-nox nodejs npm) ;;
     --emu)    emu=1 ;;   # the default; kept for old command lines
     --no-emu) emu=0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;

@@ -12,6 +12,11 @@ octet_require(xbyak libxbyak-dev CONFIG)
 octet_require(CpuFeatures libcpu-features-dev CONFIG)
 octet_require(nlohmann_json nlohmann-json3-dev CONFIG)
 octet_require(spdlog libspdlog-dev CONFIG)
+# Importers (ir/import): ONNX through Debian's generated onnx_proto library (ONNX_ML=1,
+# namespace onnx) over libprotobuf, OpenVINO IR through pugixml.
+octet_require(Protobuf libprotobuf-dev)
+octet_require(ONNX libonnx-dev CONFIG)
+octet_require(pugixml libpugixml-dev CONFIG)
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 if(OCTET_BUILD_TESTS)
