@@ -2,9 +2,11 @@
 // The ordered candidate lists, best first; the reference closes each list.
 // A new kernel joins its family here (and only here).
 #include "kernels/registry.hpp"
+#include "kernels/conv/amx_conv1x1_kernel.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/jit_dw_kernel.hpp"
 #include "kernels/eltwise/jit_eltwise_kernel.hpp"
+#include "kernels/matmul/amx_matmul_kernel.hpp"
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 #include "kernels/pool/jit_pool_kernel.hpp"
 
@@ -21,11 +23,13 @@ inline std::unique_ptr<PoolKernel> pool_ref(const PoolProblem& p, jit::Isa, std:
 }
 
 inline const Candidate<ConvProblem, ConvKernel> conv_candidates[] = {
+    {"jit_amx_1x1_I8", make_conv_amx_1x1_kernel},
     {"jit_dw_I8", make_conv_dw_jit_kernel},
     {"jit_direct_I8", make_conv_jit_kernel},
     {"ref_I8", conv_ref},
 };
 inline const Candidate<MatmulProblem, MatmulKernel> matmul_candidates[] = {
+    {"jit_amx_matmul_I8", make_matmul_amx_kernel},
     {"jit_matmul_I8", make_matmul_jit_kernel},
     {"ref_I8", matmul_ref},
 };
