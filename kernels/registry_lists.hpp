@@ -3,6 +3,7 @@
 // A new kernel joins its family here (and only here).
 #include "kernels/registry.hpp"
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
+#include "kernels/conv/amx_conv_kernel.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/jit_dw_kernel.hpp"
 #include "kernels/eltwise/jit_eltwise_kernel.hpp"
@@ -24,6 +25,7 @@ inline std::unique_ptr<PoolKernel> pool_ref(const PoolProblem& p, jit::Isa, std:
 
 inline const Candidate<ConvProblem, ConvKernel> conv_candidates[] = {
     {"jit_amx_1x1_I8", make_conv_amx_1x1_kernel},
+    {"jit_amx_I8", make_conv_amx_kernel},
     {"jit_dw_I8", make_conv_dw_jit_kernel},
     {"jit_direct_I8", make_conv_jit_kernel},
     {"ref_I8", conv_ref},

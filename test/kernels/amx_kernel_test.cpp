@@ -1,5 +1,5 @@
-// The AMX int8 matmul and 1×1 conv (kernels/matmul/amx_matmul_kernel.hpp,
-// kernels/conv/amx_conv1x1_kernel.hpp): bit-exact (memcmp) against the references
+// The AMX int8 matmul, 1×1 conv and im2col conv (kernels/matmul/amx_matmul_kernel.hpp,
+// kernels/conv/amx_conv1x1_kernel.hpp, kernels/conv/amx_conv_kernel.hpp): bit-exact (memcmp) against the references
 // over row/column/K tails, batches, u8/s8 A, zero points, every dst type and post-op
 // chain, and any split of the work units. Buffers end against a PROT_NONE page.
 //
@@ -21,6 +21,7 @@
 #include "jit/cpu.hpp"
 #include "kernel_test_util.hpp"
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
+#include "kernels/conv/amx_conv_kernel.hpp"
 #include "kernels/conv/desc.hpp"
 #include "kernels/conv/ref.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
@@ -203,4 +204,73 @@ TEST_CASE("amx conv 1x1: bit-exact against the conv reference, chosen by the reg
     std::string why;
     CHECK_FALSE(make_conv_amx_1x1_kernel(p3, Isa::amx, why));
     CHECK(why.find("1x1") != std::string::npos);
+}
+
+TEST_CASE("amx conv: im2col kernel bit-exact over windows, strides, padding, dilation, zero points",
+          "[kernels][conv][amx]") {
+    const bool run_here = jit::isa_supported(Isa::amx);
+    int variant = 0, executed = 0;
+    for (const char* desc :
+         {"mb1ic64ih9oc64oh9kh3ph1", "mb1ic16ih30oc64oh15kh7sh2ph3", "mb2ic40ih11iw7oc70oh6ow4kh3kw3sh2sw2ph1pw1",
+          "mb1ic256ih14oc512oh7kh1sh2", "mb1ic32ih12oc33oh8kh3dh1", "mb1ic17ih8iw9oc20oh8ow9kh3kw3ph0pw2",
+          "mb1ic64ih6oc96oh6kh3ph1", "mb1ic130ih5oc31oh5kh3ph1"}) {
+        ++variant;
+        ConvProblem p;
+        p.desc = parse_conv_desc(desc);
+        p.src_type = variant % 2 ? ElemType::u8 : ElemType::s8;
+        p.src_zero_point = variant % 3 == 0 ? (p.src_type == ElemType::u8 ? 131 : -5) : 0;
+        std::mt19937 rng{uint32_t(100 + variant)};
+        std::uniform_int_distribution<int> byte(0, 255);
+        p.weights.resize(size_t(p.desc.wei_elems()));
+        for (int8_t& w : p.weights) w = int8_t(byte(rng) - 128);
+        std::vector<uint8_t> src(size_t(p.desc.src_elems()));
+        for (uint8_t& x : src) x = uint8_t(byte(rng));
+        p.epilogue = make_epilogue(rng, p.desc.oc, p.desc.ic * p.desc.kh * p.desc.kw, variant * 5 + 2);
+        const auto residual = kernel_test::random_residual(p.epilogue, size_t(p.desc.dst_elems()), rng, 100.f);
+
+        DeclineLog declined;
+        auto kern = create_conv_kernel(p, Isa::amx, &declined);
+        INFO(desc << " src " << ir::to_string(p.src_type) << " zp " << p.src_zero_point);
+        REQUIRE(kern);
+        CHECK(kern->exec_type() == "jit_amx_I8");
+        if (!run_here) {
+            CHECK_THROWS_AS(kern->run(ConvArgs{src.data(), nullptr, nullptr}), UnsupportedError);
+            continue;
+        }
+        std::vector<uint8_t> want(size_t(p.desc.dst_elems()) * ir::elem_size(p.epilogue.dst_type));
+        ref::conv_int8(p.desc, p.src_type, src.data(), p.weights.data(), p.src_zero_point, p.epilogue,
+                       residual.empty() ? nullptr : residual.data(), want.data());
+        GuardedBytes s(src.size()), d(want.size());
+        s.fill(src.data());
+        std::unique_ptr<GuardedBytes> r;
+        if (!residual.empty()) {
+            r = std::make_unique<GuardedBytes>(residual.size());
+            r->fill(residual.data());
+        }
+        const int64_t units = kern->work_units();
+        for (int splits : {1, 3}) {
+            std::memset(d.data(), 0xA5, d.size());
+            for (int sp = 0; sp < splits; ++sp)
+                kern->run(ConvArgs{s.data(), r ? r->data() : nullptr, d.data()}, units * sp / splits,
+                          units * (sp + 1) / splits);
+            INFO("splits " << splits);
+            CHECK(std::vector<uint8_t>(d.data(), d.data() + d.size()) == want);
+        }
+        ++executed;
+    }
+    std::printf("amx conv: %d cases executed (%s)\n", executed, run_here ? "AMX present" : "no AMX on this CPU");
+    // The 3-channel first layer goes to the VNNI kernel.
+    ConvProblem p1;
+    p1.desc = parse_conv_desc("mb1ic3ih224oc64oh112kh7sh2ph3");
+    p1.weights.assign(size_t(p1.desc.wei_elems()), 1);
+    std::string why1;
+    CHECK_FALSE(make_conv_amx_kernel(p1, Isa::amx, why1));
+    CHECK(why1.find("IC = 3") != std::string::npos);
+    // Grouped convolutions are not for it.
+    ConvProblem pg;
+    pg.desc = parse_conv_desc("g2mb1ic64ih7oc64oh7kh3ph1");
+    pg.weights.assign(size_t(pg.desc.wei_elems()), 1);
+    std::string why;
+    CHECK_FALSE(make_conv_amx_kernel(pg, Isa::amx, why));
+    CHECK(why.find("grouped") != std::string::npos);
 }

@@ -1,0 +1,213 @@
+#include "kernels/conv/amx_conv_kernel.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "ir/error.hpp"
+#include "jit/cpu.hpp"
+#include "kernels/common/aligned_buffer.hpp"
+#include "kernels/common/ref_acc.hpp"
+#include "kernels/matmul/amx_matmul_generator.hpp"
+#include "kernels/matmul/amx_matmul_kernel.hpp"
+#include "kernels/matmul/pack.hpp"
+
+namespace octet::kernels {
+namespace {
+
+using jit::Isa;
+namespace mp = matmul_pack;
+namespace ma = matmul_amx;
+
+const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
+
+class AmxConvKernel final : public ConvKernel {
+public:
+    explicit AmxConvKernel(const ConvProblem& p) : d_(p.desc), src_t_(p.src_type), e_(p.epilogue) {
+        k_ = d_.kh * d_.kw * d_.ic;
+        kp_ = (k_ + ma::kChunk - 1) / ma::kChunk * ma::kChunk;
+        m_ = d_.mb * d_.oh * d_.ow;
+        pad_byte_ = uint8_t(p.src_zero_point);
+        // B[(kh·KW + kw)·IC + ic][oc] = w[oc][kh][kw][ic], K zero-padded to K'.
+        std::vector<int8_t> b(size_t(kp_ * d_.oc), 0);
+        for (int64_t oc = 0; oc < d_.oc; ++oc)
+            for (int64_t k = 0; k < k_; ++k) b[size_t(k * d_.oc + oc)] = p.weights[size_t(oc * k_ + k)];
+        packed_ = mp::pack_u8s8(b.data(), 1, kp_, d_.oc, ma::kBlockCols);
+        if (p.src_zero_point != 0)
+            comp_ = mp::compensation(b.data(), 1, kp_, d_.oc, ma::kBlockCols, p.src_zero_point);
+        m_blocks_ = (m_ + ma::kBlockRows - 1) / ma::kBlockRows;
+
+        const std::string types =
+            std::string(ir::to_string(src_t_)) + "s8" + ir::to_string(e_.dst_type);
+        name_ = "conv_amx_" + types + "_" + to_string(d_);
+        const int64_t row_tail = m_ % ma::kBlockRows, col_tail = d_.oc % ma::kBlockCols;
+        for (int ri = 0; ri < 2; ++ri)
+            for (int ci = 0; ci < 2; ++ci) {
+                const int rows = ri ? int(row_tail) : ma::kBlockRows;
+                const int cols = ci ? int(col_tail) : ma::kBlockCols;
+                if (rows == 0 || cols == 0 || (ri == 0 && m_ < ma::kBlockRows) || (ci == 0 && d_.oc < ma::kBlockCols))
+                    continue;
+                ma::BlockConfig c;
+                c.k_chunks = kp_ / ma::kChunk;
+                c.n = d_.oc;
+                c.rows = rows;
+                c.cols = cols;
+                c.a_signed = src_t_ == ir::ElemType::s8;
+                c.has_comp = p.src_zero_point != 0;
+                c.epilogue = e_;
+                c.name = "conv_amx_" + types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
+                         std::to_string(k_) + "_oc" + std::to_string(d_.oc);
+                auto g = ma::make_block_generator(c);
+                g->create();
+                fn_[ri][ci] = g->function<ma::BlockFn>();
+                gens_.push_back(std::move(g));
+            }
+        params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
+                                    data_or_null(e_.out_shift)};
+        const ir::PostOp* sum = e_.sum_op();
+        res_size_ = sum ? ir::elem_size(sum->sum_type) : 0;
+        dst_size_ = ir::elem_size(e_.dst_type);
+    }
+
+    std::string exec_type() const override { return "jit_amx_I8"; }
+    std::string name() const override { return name_; }
+    // Pixel blocks outer, 32-channel blocks inner: a range reuses its gathered block.
+    int64_t work_units() const override { return m_blocks_ * packed_.n_blocks; }
+
+    void run(const ConvArgs& args, int64_t begin, int64_t end) const override {
+        if (!jit::isa_supported(Isa::amx)) throw UnsupportedError(name_ + ": this CPU cannot run amx code");
+        if (begin < 0 || end > work_units() || begin > end)
+            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                ") outside [0, " + std::to_string(work_units()) + ")");
+        if (begin == end) return;
+        if (!args.src || !args.dst) throw ArgumentError(name_ + ": null src or dst");
+        if (res_size_ && !args.residual) throw ArgumentError(name_ + ": the sum post-op needs a residual tensor");
+        const auto* src = static_cast<const uint8_t*>(args.src);
+        const auto* res = static_cast<const uint8_t*>(args.residual);
+        auto* dst = static_cast<uint8_t*>(args.dst);
+        const auto* comp = reinterpret_cast<const int32_t*>(comp_.data());
+        AlignedBuffer scratch(ma::kScratchBytes), stage(size_t(ma::kBlockRows * kp_));
+        int64_t staged = -1;
+
+        ma::BlockArgs t{};
+        t.params = params_;
+        t.scratch = reinterpret_cast<int32_t*>(scratch.data());
+        t.a = stage.data();
+        t.lda = kp_;
+        t.m_blocks = 1;
+        for (int64_t u = begin; u < end; ++u) {
+            const int64_t mbk = u / packed_.n_blocks, nbk = u % packed_.n_blocks;
+            const int64_t m0 = mbk * ma::kBlockRows, n0 = nbk * ma::kBlockCols;
+            if (staged != mbk) {
+                gather(src, m0, std::min<int64_t>(ma::kBlockRows, m_ - m0), stage.data());
+                staged = mbk;
+            }
+            const int ri = m0 + ma::kBlockRows > m_ ? 1 : 0, ci = n0 + ma::kBlockCols > d_.oc ? 1 : 0;
+            t.b = reinterpret_cast<const int8_t*>(packed_.data.data()) + nbk * packed_.block_bytes;
+            t.comp = comp ? comp + n0 : nullptr;
+            t.residual = res ? res + size_t(m0 * d_.oc + n0) * res_size_ : nullptr;
+            t.dst = dst + size_t(m0 * d_.oc + n0) * dst_size_;
+            t.n0 = n0;
+            fn_[ri][ci](&t);
+        }
+    }
+
+private:
+    // Rows [m0, m0 + rows) of the im2col matrix: each output pixel's window, tap by tap,
+    // IC bytes per tap, the zero point's byte where the tap falls in the padding.
+    void gather(const uint8_t* src, int64_t m0, int64_t rows, uint8_t* stage) const {
+        const int64_t ic = d_.ic;
+        for (int64_t r = 0; r < rows; ++r) {
+            const int64_t pix = m0 + r;
+            const int64_t img = pix / (d_.oh * d_.ow), rem = pix % (d_.oh * d_.ow);
+            const int64_t oy = rem / d_.ow, ox = rem % d_.ow;
+            uint8_t* row = stage + r * kp_;
+            for (int64_t ky = 0; ky < d_.kh; ++ky) {
+                const int64_t iy = oy * d_.sh - d_.ph + ky * (d_.dh + 1);
+                for (int64_t kx = 0; kx < d_.kw; ++kx) {
+                    const int64_t ix = ox * d_.sw - d_.pw + kx * (d_.dw + 1);
+                    uint8_t* tap = row + (ky * d_.kw + kx) * ic;
+                    if (iy < 0 || iy >= d_.ih || ix < 0 || ix >= d_.iw)
+                        std::memset(tap, pad_byte_, size_t(ic));
+                    else
+                        std::memcpy(tap, src + ((img * d_.ih + iy) * d_.iw + ix) * ic, size_t(ic));
+                }
+            }
+        }
+    }
+
+    ConvDesc d_;
+    ir::ElemType src_t_;
+    ir::Epilogue e_;
+    int64_t k_ = 0, kp_ = 0, m_ = 0, m_blocks_ = 0;
+    uint8_t pad_byte_ = 0;
+    mp::PackedB packed_;
+    AlignedBuffer comp_;
+    std::vector<std::unique_ptr<jit::Generator>> gens_;
+    ma::BlockFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+    jit::PostOpParams params_;
+    size_t res_size_ = 0, dst_size_ = 0;
+    std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConvKernel> make_conv_amx_kernel(const ConvProblem& p, Isa isa, std::string& why) {
+    const ConvDesc& d = p.desc;
+    if (isa != Isa::amx) {
+        why = std::string("the ISA cap is ") + jit::isa_name(isa) + ", not amx";
+        return nullptr;
+    }
+    if (d.g != 1) {
+        why = "grouped/depthwise (g = " + std::to_string(d.g) + ")";
+        return nullptr;
+    }
+    if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
+        why = std::string("source is ") + ir::to_string(p.src_type) + ", not u8/s8";
+        return nullptr;
+    }
+    if (d.ic < kAmxConvMinChannels) {
+        why = "IC = " + std::to_string(d.ic) + " < " + std::to_string(kAmxConvMinChannels) +
+              ": gathering IC-byte taps costs more than the tile multiplies save (first layer: the VNNI kernel "
+              "is 5x faster on ResNet-50's conv1)";
+        return nullptr;
+    }
+    const int32_t zp = p.src_zero_point;
+    if (p.src_type == ir::ElemType::u8 ? (zp < 0 || zp > 255) : (zp < -128 || zp > 127)) {
+        why = "zero point " + std::to_string(zp) + " is not a value of the source type (padding is filled with it)";
+        return nullptr;
+    }
+    const int64_t m = d.mb * d.oh * d.ow;
+    if (m < kAmxMinRows) {
+        why = std::to_string(m) + " output pixels < " + std::to_string(kAmxMinRows);
+        return nullptr;
+    }
+    const ir::ElemType dt = p.epilogue.dst_type;
+    if (dt != ir::ElemType::u8 && dt != ir::ElemType::s8 && dt != ir::ElemType::s32 && dt != ir::ElemType::f32) {
+        why = std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
+        return nullptr;
+    }
+    if (int64_t(p.weights.size()) != d.wei_elems()) {
+        why = "weights have " + std::to_string(p.weights.size()) + " values, the descriptor " +
+              std::to_string(d.wei_elems());
+        return nullptr;
+    }
+    if (!ref::row_fits_s32(p.src_type, zp, d.ic * d.kh * d.kw)) {
+        why = "the window's accumulators may leave s32 (the reference checks each)";
+        return nullptr;
+    }
+    if (d.oc > (int64_t(1) << 24) || d.ic * d.kh * d.kw > (int64_t(1) << 24)) {
+        why = "channels beyond the generated addressing";
+        return nullptr;
+    }
+    try {
+        return std::make_unique<AmxConvKernel>(p);
+    } catch (const UnsupportedError& e) {
+        why = e.what();
+    } catch (const ArgumentError& e) {
+        why = e.what();
+    }
+    return nullptr;
+}
+
+}  // namespace octet::kernels
