@@ -54,20 +54,8 @@ std::vector<Layer> load(const std::string& path, const std::string& set, const s
     return out;
 }
 
-struct Diff {
-    int64_t n = 0, max = 0;
-    bool ok = false;
-};
-Diff compare(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
-    Diff r;
-    if (a.size() != b.size() || a.empty()) return r;
-    r.ok = true;
-    for (size_t i = 0; i < a.size(); ++i) {
-        const int64_t dd = std::abs(int(a[i]) - int(b[i]));
-        if (dd) { ++r.n; r.max = std::max(r.max, dd); }
-    }
-    return r;
-}
+using Diff = OutputDiff;
+Diff compare(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) { return diff_u8(a, b); }
 
 struct Totals {
     double ms[4] = {0, 0, 0, 0};       // octet, dnnl int8, dnnl f32, xnnpack
@@ -133,10 +121,7 @@ int main(int argc, char** argv) {
             p.desc = d;
             p.src_type = ir::ElemType::u8;
             p.weights = wei;
-            p.epilogue.scale = q.scale;
-            p.epilogue.bias = q.bias;
-            p.epilogue.post_ops.push_back(ir::PostOp::relu());
-            p.epilogue.dst_type = ir::ElemType::u8;
+            p.epilogue = relu_u8_epilogue(q.scale, q.bias);
             const auto c0 = std::chrono::steady_clock::now();
             auto k = kernels::create_conv_kernel(p, isa);
             const double jit_ms =

@@ -91,10 +91,7 @@ int main(int argc, char** argv) {
             p.desc = d;
             p.a_type = ir::ElemType::u8;
             p.b = b;
-            p.epilogue.scale = q.scale;
-            p.epilogue.bias = q.bias;
-            p.epilogue.post_ops.push_back(ir::PostOp::relu());
-            p.epilogue.dst_type = ir::ElemType::u8;
+            p.epilogue = relu_u8_epilogue(q.scale, q.bias);
             auto k = kernels::create_matmul_kernel(p, isa);
             std::vector<uint8_t> dst(size_t(d.dst_elems()));
             kernels::MatmulArgs args;
@@ -104,31 +101,20 @@ int main(int argc, char** argv) {
             auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b0, int64_t e0) { k->run(args, b0, e0); }); };
             double ms[4] = {time_ms(run_octet, o.min_time), NAN, NAN, NAN};
             run_octet();
-            std::string dd = "-", dx = "-";
-            int64_t dn[4] = {-1, -1, -1, -1};
-            auto cmp = [&](const std::vector<uint8_t>& r, int64_t& n, int64_t& mx) {
-                n = 0; mx = 0;
-                for (size_t i = 0; i < r.size() && i < dst.size(); ++i) {
-                    const int64_t x = std::abs(int(r[i]) - int(dst[i]));
-                    if (x) { ++n; mx = std::max(mx, x); }
-                }
-                return fmt("%lld/%lld", (long long)n, (long long)mx);
-            };
+            OutputDiff dd, dx;
             if (!o.no_peers) {
-                for (int ip = 0; ip < 2; ++ip) try {
-                    auto pr = make_dnnl_matmul(d, ip == 1, a, b, q);
-                    ms[1 + ip] = time_ms([&] { pr->run(); }, o.min_time);
-                    if (o.check && ip == 0) { pr->run(); dd = cmp(pr->result_u8(), dn[0], dn[1]); }
-                } catch (const std::exception& e) {
-                    std::fprintf(stderr, "%s: oneDNN %s: %s\n", d.name.c_str(), ip ? "ip" : "matmul", e.what());
+                const std::vector<uint8_t>* check = o.check ? &dst : nullptr;
+                for (int ip = 0; ip < 2; ++ip) {
+                    const PeerTiming r = time_peer([&] { return make_dnnl_matmul(d, ip == 1, a, b, q); }, d.name,
+                                                   ip ? "oneDNN ip" : "oneDNN matmul", o.min_time,
+                                                   ip == 0 ? check : nullptr);
+                    ms[1 + ip] = r.ms;
+                    if (ip == 0) dd = r.diff;
                 }
-                try {
-                    auto pr = make_xnn_fc(d, t, a, b, q);
-                    ms[3] = time_ms([&] { pr->run(); }, o.min_time);
-                    if (o.check) { pr->run(); dx = cmp(pr->result_u8(), dn[2], dn[3]); }
-                } catch (const std::exception& e) {
-                    std::fprintf(stderr, "%s: XNNPACK: %s\n", d.name.c_str(), e.what());
-                }
+                const PeerTiming x = time_peer([&] { return make_xnn_fc(d, t, a, b, q); }, d.name, "XNNPACK",
+                                               o.min_time, check);
+                ms[3] = x.ms;
+                dx = x.diff;
             }
             const double macs = double(d.macs());
             double g[4];
@@ -137,15 +123,15 @@ int main(int argc, char** argv) {
             std::printf("%-14s %-22s %8.4f %8.4f %8.4f %8.4f | %7.1f %7.1f %7.1f %7.1f | %5.1f %7.1f | %6.2f %6.2f "
                         "%6.2f | %s %s\n",
                         d.name.c_str(), k->exec_type().c_str(), ms[0], ms[1], ms[2], ms[3], g[0], g[1], g[2], g[3],
-                        100 * g[0] / pk, wgbs, ms[1] / ms[0], ms[2] / ms[0], ms[3] / ms[0], dd.c_str(), dx.c_str());
+                        100 * g[0] / pk, wgbs, ms[1] / ms[0], ms[2] / ms[0], ms[3] / ms[0], dd.str().c_str(), dx.str().c_str());
             std::fflush(stdout);
-            auto opt = [](int64_t v) { return v < 0 ? std::string() : std::to_string(v); };
+            auto opt = [](const OutputDiff& x, int64_t v) { return x.ok ? std::to_string(v) : std::string(); };
             csv.add({d.name, std::to_string(t), std::to_string(d.m), std::to_string(d.n), std::to_string(d.k),
                      k->exec_type(), fmt("%.5f", ms[0]), fmt("%.5f", ms[1]), fmt("%.5f", ms[2]), fmt("%.5f", ms[3]),
                      fmt("%.2f", g[0]), fmt("%.2f", g[1]), fmt("%.2f", g[2]), fmt("%.2f", g[3]), fmt("%.2f", pk),
                      fmt("%.2f", 100 * g[0] / pk), fmt("%.2f", wgbs), fmt("%.3f", ms[1] / ms[0]),
-                     fmt("%.3f", ms[2] / ms[0]), fmt("%.3f", ms[3] / ms[0]), opt(dn[0]), opt(dn[1]), opt(dn[2]),
-                     opt(dn[3])});
+                     fmt("%.3f", ms[2] / ms[0]), fmt("%.3f", ms[3] / ms[0]), opt(dd, dd.n), opt(dd, dd.max), opt(dx, dx.n),
+                     opt(dx, dx.max)});
         }
     }
     std::printf("# load average at the end: %s\n", load_average().c_str());

@@ -54,34 +54,20 @@ int main(int argc, char** argv) {
             auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b, int64_t e) { k->run(args, b, e); }); };
             double ms[2] = {time_ms(run_octet, o.min_time), NAN};
             run_octet();
-            std::string impl = "-", diff = "-";
-            int64_t dn = -1, dm = -1;
-            if (!o.no_peers) try {
-                auto pr = make_dnnl_pool(d, src);
-                impl = pr->impl();
-                ms[1] = time_ms([&] { pr->run(); }, o.min_time);
-                if (o.check) {
-                    pr->run();
-                    auto r = pr->result_u8();
-                    dn = 0; dm = 0;
-                    for (size_t i = 0; i < r.size(); ++i) {
-                        const int64_t x = std::abs(int(r[i]) - int(dst[i]));
-                        if (x) { ++dn; dm = std::max(dm, x); }
-                    }
-                    diff = fmt("%lld/%lld", (long long)dn, (long long)dm);
-                }
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "%s: oneDNN: %s\n", d.name.c_str(), e.what());
-            }
+            PeerTiming peer;
+            if (!o.no_peers)
+                peer = time_peer([&] { return make_dnnl_pool(d, src); }, d.name, "oneDNN", o.min_time,
+                                 o.check ? &dst : nullptr);
+            ms[1] = peer.ms;
             const double bytes = double(d.src_elems() + d.dst_elems());
             std::printf("%-22s %-7s %-22s %9.5f %9.5f | %7.1f %7.1f | %6.2f | %-9s %s\n", d.name.c_str(),
                         kernels::to_string(d.alg), k->exec_type().c_str(), ms[0], ms[1], bytes / (ms[0] * 1e6),
-                        bytes / (ms[1] * 1e6), ms[1] / ms[0], diff.c_str(), impl.c_str());
+                        bytes / (ms[1] * 1e6), ms[1] / ms[0], peer.diff.str().c_str(), peer.impl.c_str());
             std::fflush(stdout);
             csv.add({d.name, kernels::to_string(d.alg), std::to_string(t), k->exec_type(), fmt("%.5f", ms[0]),
                      fmt("%.5f", ms[1]), fmt("%.2f", bytes / (ms[0] * 1e6)), fmt("%.2f", bytes / (ms[1] * 1e6)),
-                     fmt("%.3f", ms[1] / ms[0]), dn < 0 ? "" : std::to_string(dn), dm < 0 ? "" : std::to_string(dm),
-                     "\"" + impl + "\""});
+                     fmt("%.3f", ms[1] / ms[0]), peer.diff.ok ? std::to_string(peer.diff.n) : "",
+                     peer.diff.ok ? std::to_string(peer.diff.max) : "", "\"" + peer.impl + "\""});
         }
     }
     std::printf("# load average at the end: %s\n", load_average().c_str());

@@ -43,6 +43,30 @@ double time_ms(const std::function<void()>& fn, double min_time_s, int samples) 
     return best * 1e3;
 }
 
+std::string OutputDiff::str() const {
+    return ok ? fmt("%lld/%lld", (long long)n, (long long)max) : std::string("-");
+}
+
+OutputDiff diff_u8(const std::vector<uint8_t>& octet, const std::vector<uint8_t>& peer) {
+    OutputDiff r;
+    if (octet.size() != peer.size() || octet.empty()) return r;
+    r.ok = true;
+    for (size_t i = 0; i < octet.size(); ++i) {
+        const int64_t d = std::abs(int(octet[i]) - int(peer[i]));
+        if (d) { ++r.n; r.max = std::max(r.max, d); }
+    }
+    return r;
+}
+
+ir::Epilogue relu_u8_epilogue(const std::vector<float>& scale, const std::vector<float>& bias) {
+    ir::Epilogue e;
+    e.scale = scale;
+    e.bias = bias;
+    e.post_ops.push_back(ir::PostOp::relu());
+    e.dst_type = ir::ElemType::u8;
+    return e;
+}
+
 std::vector<int> parse_int_list(const std::string& s) {
     std::vector<int> out;
     std::stringstream ss(s);

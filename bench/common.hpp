@@ -1,10 +1,15 @@
 #pragma once
 // Helpers shared by the benchmarks: timing, arguments, machine description, CSV.
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "ir/epilogue.hpp"
 
 namespace octet::bench {
 
@@ -12,6 +17,42 @@ namespace octet::bench {
 // (k chosen so a sample lasts about min_time_s / samples), the best sample wins
 // (the machine is shared: the minimum is the least disturbed figure).
 double time_ms(const std::function<void()>& fn, double min_time_s = 0.3, int samples = 5);
+
+// A peer's u8 output against octet's: how many elements differ and the largest
+// difference; not ok (nothing compared) when the sizes differ or there is no output.
+struct OutputDiff {
+    int64_t n = 0, max = 0;
+    bool ok = false;
+    std::string str() const;  // "n/max", or "-" when not ok
+};
+OutputDiff diff_u8(const std::vector<uint8_t>& octet, const std::vector<uint8_t>& peer);
+
+// One peer measured the way octet is: made outside the timed loop (make() returns a
+// Peer, see peers.hpp), timed with time_ms, then, given octet's output, run once more
+// and compared with it. A peer that throws prints "<layer>: <label>: <error>" and
+// keeps ms at NaN, so one unsupported shape does not end the run.
+struct PeerTiming {
+    double ms = NAN;
+    OutputDiff diff;
+    std::string impl = "-";
+};
+template <class MakePeer>
+PeerTiming time_peer(MakePeer&& make, const std::string& layer, const char* label, double min_time_s,
+                     const std::vector<uint8_t>* octet_out = nullptr) {
+    PeerTiming r;
+    try {
+        auto peer = make();
+        r.impl = peer->impl();
+        r.ms = time_ms([&] { peer->run(); }, min_time_s);
+        if (octet_out) {
+            peer->run();
+            r.diff = diff_u8(*octet_out, peer->result_u8());
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s: %s\n", layer.c_str(), label, e.what());
+    }
+    return r;
+}
 
 std::vector<int> parse_int_list(const std::string& s);  // "1,2" -> {1,2}
 
@@ -44,6 +85,10 @@ private:
 };
 
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+
+// The epilogue every benchmark gives octet and the peers alike: acc * scale[oc] +
+// bias[oc], ReLU, round to u8.
+ir::Epilogue relu_u8_epilogue(const std::vector<float>& scale, const std::vector<float>& bias);
 
 // Deterministic random fills.
 void fill_u8(std::vector<uint8_t>& v, std::mt19937& g);

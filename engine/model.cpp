@@ -3,6 +3,8 @@
 
 #include "engine/zoo/zoo.hpp"
 #include "ir/error.hpp"
+#include "ir/import/onnx_import.hpp"
+#include "ir/import/openvino_import.hpp"
 #include "ir/serialize/model_format.hpp"
 #include "octet/model.hpp"
 
@@ -30,10 +32,9 @@ std::vector<PortInfo> ports(const ir::Graph& g, const std::vector<int>& nodes, b
 Model Model::load(const std::string& path, const std::string& bin_path) {
     if (path.compare(0, kZooPrefix.size(), kZooPrefix) == 0) return from_zoo(path);
     if (ends_with(path, ".json")) return Model(ir::load_model(path, bin_path));
-    if (ends_with(path, ".onnx") || ends_with(path, ".xml"))
-        throw UnsupportedError("cannot load '" + path + "': ONNX and OpenVINO IR import is not implemented yet; "
-                               "use an octet .json model or zoo:<name>");
-    throw UnsupportedError("cannot load '" + path + "': unknown model format (expected a .json file or zoo:<name>)");
+    if (ends_with(path, ".onnx")) return Model(ir::import_onnx_file(path));
+    if (ends_with(path, ".xml")) return Model(ir::import_openvino_file(path, bin_path));
+    throw UnsupportedError("cannot load '" + path + "': unknown model format (expected .json, .onnx, .xml or zoo:<name>)");
 }
 
 Model Model::from_zoo(const std::string& name) {

@@ -1,5 +1,6 @@
 #include "ir/graph.hpp"
 
+#include <cmath>
 #include <unordered_set>
 
 #include "ir/error.hpp"
@@ -8,6 +9,27 @@
 namespace octet::ir {
 
 std::string node_prefix(const Node& n) { return "node '" + n.name + "' (" + n.op + "): "; }
+
+namespace {
+
+// FakeQuantize ranges given as Constants must be finite: a NaN or infinite
+// bound has no quantization grid, and every path (f32 reference, int8 kernels)
+// would turn it into NaN or a constant output without a word.
+void check_fake_quantize_ranges(const std::vector<Node>& nodes, const Node& fq) {
+    static const char* names[] = {"x", "input_low", "input_high", "output_low", "output_high"};
+    for (size_t k = 1; k < fq.inputs.size() && k < 5; ++k) {
+        const Node& src = nodes[size_t(fq.inputs[k].node)];
+        if (src.op != "Constant" || src.value.empty() || src.value.type() != ElemType::f32) continue;
+        const float* v = src.value.data<float>();
+        for (int64_t i = 0; i < src.value.numel(); ++i)
+            if (!std::isfinite(v[i]))
+                throw ValidationError(node_prefix(fq) + names[k] + " (Constant '" + src.name + "') holds " +
+                                      (std::isnan(v[i]) ? "NaN" : v[i] > 0 ? "+Inf" : "-Inf") + " at element " +
+                                      std::to_string(i) + "; FakeQuantize ranges must be finite");
+    }
+}
+
+}  // namespace
 
 int Graph::add_node(Node n) {
     nodes_.push_back(std::move(n));
@@ -134,6 +156,7 @@ void Graph::infer() {
         } catch (const Error& e) {
             throw ValidationError(node_prefix(n) + e.what());
         }
+        if (n.op == "FakeQuantize") check_fake_quantize_ranges(nodes_, n);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "ir/error.hpp"
 #include "ir/ops/infer_fns.hpp"
 #include "ir/ops/int8_ops.hpp"
+#include "ir/ops/quantize_linear.hpp"
 
 namespace octet::ir {
 
@@ -29,6 +30,7 @@ const std::vector<std::pair<std::string, InferFn>>& op_table() {
         {"Interpolate", infer::interpolate}, {"MVN", infer::mvn},
         {"Softmax", infer::softmax},         {"FakeQuantize", infer::fake_quantize},
         {"Convert", infer::convert},
+        {"QuantizeLinear", infer::quantize_linear},  // ONNX exact (ir/ops/quantize_linear.hpp)
         // Internal int8 ops of the LPT (ir/ops/int8_ops.cpp).
         {"Quantize", infer::quantize},       {"Dequantize", infer::dequantize},
         {"ConvolutionI8", infer::convolution_i8}, {"MatMulI8", infer::matmul_i8},

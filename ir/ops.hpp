@@ -34,6 +34,8 @@
 // Internal int8 ops (created by lpt/, never in a model file; ir/ops/int8_ops.cpp):
 //   Quantize    f32 x -> u8|s8: saturate_round(x*scale + shift) (ir/epilogue.hpp's tail);
 //               attrs destination_type, scale, shift (floats, size 1 or C), axis (default 1)
+//   QuantizeLinear  f32 x -> u8|s8: saturate(round_half_even(x / scale) + zero_point), ONNX's
+//               exact rule (ir/ops/quantize_linear.hpp); made by the ONNX importer
 //   Dequantize  u8|s8|s32 x -> f32: (float(x) - zero_point) * scale (+ bias when given);
 //               attrs zero_point, scale, bias (floats, size 0/1/C), axis (default 1)
 //   ConvolutionI8  data u8|s8, weights s8 [OC,C/g,KH,KW], optional residual (sum post-op);

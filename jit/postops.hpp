@@ -27,6 +27,7 @@
 #include "ir/epilogue.hpp"
 #include "jit/generator.hpp"
 #include "jit/isa.hpp"
+#include "jit/lane_io.hpp"
 #include "jit/postop_params.hpp"
 
 namespace octet::jit {
@@ -68,6 +69,10 @@ public:
     // the n results go, in the Epilogue's dst type.
     void apply(const Vmm& acc, const Channel& oc, int n, const Xbyak::RegExp& residual,
                const Xbyak::RegExp& dst);
+    // apply() without the store, for kernels that pack several vectors into one
+    // store: leaves the s32 result (already within the dst type's bounds) in acc
+    // and returns true, or the f32 result for an f32 dst and returns false.
+    bool convert(const Vmm& acc, const Channel& oc, int n, const Xbyak::RegExp& residual);
 
     // Loads n s32 lanes at addr into v (other lanes zero), never past element n-1.
     void load_s32(const Vmm& v, const Xbyak::RegExp& addr, int n);
@@ -83,10 +88,16 @@ private:
     void set_tail_mask(int n);
     void op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Xbyak::Operand&),
                                 const Vmm& v, size_t size, size_t param_offset, const Channel& oc, int n);
-    void load_dwords(const Vmm& v, const Xbyak::RegExp& addr, int n);  // mask already set
-    void load_bytes_to_s32(const Vmm& v, const Xbyak::RegExp& addr, int n, bool is_signed);
-    void store_dwords(const Xbyak::RegExp& addr, const Vmm& v, int n);
-    void store_bytes(const Xbyak::RegExp& addr, const Vmm& v, int n, bool is_signed);
+    // Tail-safe n-lane moves (mask already set): jit/lane_io.hpp, shared with pool/eltwise.
+    LaneIo<isa> lanes() { return LaneIo<isa>(g_, regs_.mask, regs_.vtmp); }
+    void load_dwords(const Vmm& v, const Xbyak::RegExp& addr, int n) { lanes().load_dwords(v, addr, n); }
+    void load_bytes_to_s32(const Vmm& v, const Xbyak::RegExp& addr, int n, bool is_signed) {
+        lanes().load_bytes_to_s32(v, addr, n, is_signed);
+    }
+    void store_dwords(const Xbyak::RegExp& addr, const Vmm& v, int n) { lanes().store_dwords(addr, v, n); }
+    void store_bytes(const Xbyak::RegExp& addr, const Vmm& v, int n, bool is_signed) {
+        lanes().store_bytes(addr, v, n, is_signed);
+    }
 
     // "d = d op s" in the ISA's encoding (legacy SSE on sse42, VEX/EVEX above).
     void add(const Vmm& d, const Xbyak::Operand& s);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <emmintrin.h>
+
 #include "ir/ops/int8_ops.hpp"
 
 namespace octet::lpt {
@@ -60,6 +62,31 @@ int32_t fake_quantize_index(float x, float il, float ih, int levels) {
     if (x > std::max(il, ih)) return levels - 1;
     volatile float q = (x - il) / (ih - il) * float(levels - 1);
     return int32_t(std::nearbyint(float(q)));
+}
+
+// cvtps2dq rounds with the MXCSR mode, as nearbyint does with the current
+// mode; subtraction, division and multiplication are the scalar ones, lane-wise.
+// The low byte of each s32 is sign-extended before the saturating packs, so the
+// bytes are int8_t(value) exactly as in the scalar form.
+void fake_quantize_indices(const float* x, int64_t n, float il, float ih, int levels, int32_t offset, int8_t* out) {
+    const __m128 v_il = _mm_set1_ps(il), v_range = _mm_set1_ps(ih - il), v_steps = _mm_set1_ps(float(levels - 1));
+    const __m128 v_lo = _mm_set1_ps(std::min(il, ih)), v_hi = _mm_set1_ps(std::max(il, ih));
+    const __m128i v_top = _mm_set1_epi32(levels - 1), v_offset = _mm_set1_epi32(offset);
+    auto four = [&](const float* p) {
+        const __m128 v = _mm_loadu_ps(p);
+        __m128i q = _mm_cvtps_epi32(_mm_mul_ps(_mm_div_ps(_mm_sub_ps(v, v_il), v_range), v_steps));
+        const __m128i below = _mm_castps_si128(_mm_cmple_ps(v, v_lo)), above = _mm_castps_si128(_mm_cmpgt_ps(v, v_hi));
+        q = _mm_andnot_si128(below, q);                                             // x <= min -> 0
+        q = _mm_or_si128(_mm_andnot_si128(above, q), _mm_and_si128(above, v_top));  // x > max -> levels-1
+        return _mm_srai_epi32(_mm_slli_epi32(_mm_add_epi32(q, v_offset), 24), 24);
+    };
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m128i lo = _mm_packs_epi32(four(x + i), four(x + i + 4));
+        const __m128i hi = _mm_packs_epi32(four(x + i + 8), four(x + i + 12));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packs_epi16(lo, hi));
+    }
+    for (; i < n; ++i) out[i] = int8_t(fake_quantize_index(x[i], il, ih, levels) + offset);
 }
 
 }  // namespace octet::lpt

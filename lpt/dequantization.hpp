@@ -48,5 +48,9 @@ std::optional<Quantization> int8_grid(float il, float ih, float ol, float oh, in
 
 // FakeQuantize's integer index (kernels::ref::fake_quantize's first half).
 int32_t fake_quantize_index(float x, float il, float ih, int levels);
+// out[i] = int8_t(fake_quantize_index(x[i], il, ih, levels) + offset) for n
+// values: the same f32 operations four at a time (weight compression runs it
+// over every weight of a model; the scalar call dominated compile time).
+void fake_quantize_indices(const float* x, int64_t n, float il, float ih, int levels, int32_t offset, int8_t* out);
 
 }  // namespace octet::lpt

@@ -1,6 +1,11 @@
 #include "lpt/pass_manager.hpp"
 
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
+
+#include <spdlog/spdlog.h>
 
 #include "ir/ops/int8_ops.hpp"
 #include "lpt/passes/passes.hpp"
@@ -14,18 +19,55 @@ bool has_fake_quantize(const ir::Graph& g) {
     return false;
 }
 
+namespace {
+
+bool verbose() {
+    const char* v = std::getenv("OCTET_VERBOSE");
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// Runs the passes in order and, with OCTET_VERBOSE=1, logs the time each took
+// (compile time is a goal of its own: a pass that scans the graph per node is
+// quadratic and shows up here first).
+class PassTimer {
+public:
+    explicit PassTimer(Rewriter& rw) : rw_(rw), log_(verbose()) {}
+    template <class Pass> void run(const char* name, Pass pass) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pass(rw_);
+        if (log_)
+            spdlog::info("octet lpt: {} {:.2f} ms ({} nodes)", name,
+                         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+                         rw_.size());
+    }
+
+private:
+    Rewriter& rw_;
+    bool log_;
+};
+
+}  // namespace
+
 ir::Graph transform(const ir::Graph& g, const Options& options) {
     ir::Graph work = g;
     Rewriter rw(work);
-    passes::compress_weights(rw);
-    passes::move_fake_quantize_up(rw);
-    passes::decompose_fake_quantize(rw);
-    passes::propagate_dequantization(rw);
-    passes::int8_operations(rw);
-    passes::fold_into_dequantization(rw);
-    passes::absorb_branch_requantization(rw);
-    if (options.fuse) passes::fuse_epilogue(rw);
-    return rw.finish();
+    PassTimer t(rw);
+    t.run("compress_weights", passes::compress_weights);
+    t.run("move_fake_quantize_up", passes::move_fake_quantize_up);
+    t.run("decompose_fake_quantize", passes::decompose_fake_quantize);
+    t.run("propagate_dequantization", passes::propagate_dequantization);
+    bool concat_changed = false;
+    t.run("propagate_through_concat", [&](Rewriter& r) { concat_changed = passes::propagate_through_concat(r); });
+    bool clamp_changed = false;
+    t.run("clamp_in_integer_domain", [&](Rewriter& r) { clamp_changed = passes::clamp_in_integer_domain(r); });
+    if (concat_changed || clamp_changed) t.run("propagate_dequantization", passes::propagate_dequantization);
+    t.run("int8_operations", passes::int8_operations);
+    t.run("fold_into_dequantization", passes::fold_into_dequantization);
+    t.run("absorb_branch_requantization", passes::absorb_branch_requantization);
+    if (options.fuse) t.run("fuse_epilogue", passes::fuse_epilogue);
+    ir::Graph out;
+    t.run("finish", [&](Rewriter& r) { out = r.finish(); });
+    return out;
 }
 
 namespace {

@@ -3,6 +3,10 @@
 #include <algorithm>
 
 #include "ir/ops/conv_geometry.hpp"
+#include "kernels/eltwise/jit_concat_kernel.hpp"
+#include "kernels/eltwise/jit_int8_clamp_kernel.hpp"
+#include "kernels/eltwise/jit_nearest_kernel.hpp"
+#include "kernels/eltwise/jit_permute_kernel.hpp"
 #include "kernels/ref/int8_ops.hpp"
 #include "kernels/matmul/ref.hpp"
 #include "kernels/registry.hpp"
@@ -26,7 +30,7 @@ bool channel_vectors_on_axis1(const ir::Node& n) {
 }
 
 bool int8_pool(const ir::Graph& g, const ir::Node& n) {
-    if (n.op != "MaxPool" || n.inputs.size() != 1) return false;
+    if ((n.op != "MaxPool" && n.op != "AvgPool") || n.inputs.size() != 1) return false;
     const ir::TensorDesc in = g.desc(n.inputs[0]);
     return is_4d(in) && ir::is_int8(in.type);
 }
@@ -60,10 +64,10 @@ bool writes_nhwc(const ir::Graph& g, int id) {
 class ConvExec : public Executable {
 public:
     ConvExec(const kernels::ConvProblem& p, jit::Isa isa, bool src_nhwc, bool res_nhwc, bool dst_nhwc)
-        : p_(p), k_(kernels::create_conv_kernel(p, isa)), src_nhwc_(src_nhwc), res_nhwc_(res_nhwc), dst_nhwc_(dst_nhwc) {}
+        : d_(p.desc), k_(kernels::create_conv_kernel(p, isa)), src_nhwc_(src_nhwc), res_nhwc_(res_nhwc), dst_nhwc_(dst_nhwc) {}
     std::string exec_type() const override { return k_->exec_type(); }
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
-        const kernels::ConvDesc& d = p_.desc;
+        const kernels::ConvDesc& d = d_;
         // The kernel is NHWC; tensors that are NCHW (f32 boundaries, readers
         // without an NHWC form) are reordered here.
         ir::Tensor src, dst, res;
@@ -92,12 +96,12 @@ public:
     }
 
 private:
-    kernels::ConvProblem p_;
+    kernels::ConvDesc d_;  // the kernel holds the packed weights: no second copy of the plain ones
     std::unique_ptr<kernels::ConvKernel> k_;
     bool src_nhwc_, res_nhwc_, dst_nhwc_;
 };
 
-// int8 MaxPool through the pooling kernel registry (NHWC).
+// int8 MaxPool / AvgPool through the pooling kernel registry (NHWC).
 class PoolExec : public Executable {
 public:
     PoolExec(const kernels::PoolProblem& p, jit::Isa isa, bool src_nhwc, bool dst_nhwc)
@@ -150,18 +154,28 @@ kernels::PoolProblem pool_problem_of(const ir::Graph& g, const ir::Node& n) {
     d.pw = w.pl;
     d.ph_end = w.pb;
     d.pw_end = w.pr;
-    d.alg = kernels::PoolAlg::max;  // padded taps never win, an empty window gives the lowest value: as kernels/ref/pool.cpp
+    // max: padded taps never win, an empty window gives the lowest value; avg:
+    // exclude_pad divides by the taps inside the input, otherwise by the window
+    // clipped to the padded input; both as kernels/ref/pool.cpp.
+    d.alg = n.op == "MaxPool"                          ? kernels::PoolAlg::max
+            : n.attrs.get_bool("exclude_pad", false) ? kernels::PoolAlg::avg_np
+                                                     : kernels::PoolAlg::avg_p;
     d.name = n.name;
     return p;
 }
 
+// MatMulI8 through the matmul kernel registry; a run-time B (attention: both
+// operands are activations) is handed to the kernel with each run, in the
+// node's layout (transpose_b: [batch][N][K]), and packed there.
 class MatmulExec : public Executable {
 public:
-    MatmulExec(const kernels::MatmulProblem& p, jit::Isa isa) : k_(kernels::create_matmul_kernel(p, isa)) {}
+    MatmulExec(const kernels::MatmulProblem& p, jit::Isa isa)
+        : k_(kernels::create_matmul_kernel(p, isa)), b_runtime_(p.b_runtime) {}
     std::string exec_type() const override { return k_->exec_type(); }
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
         kernels::MatmulArgs args;
         args.a = in[0].raw();
+        if (b_runtime_) args.b = static_cast<const int8_t*>(in[1].raw());
         args.residual = in.size() == 3 ? in[2].raw() : nullptr;
         args.dst = out[0].raw();
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
@@ -169,39 +183,123 @@ public:
 
 private:
     std::unique_ptr<kernels::MatmulKernel> k_;
+    bool b_runtime_;
 };
 
-// A MatMulI8 whose B is computed at run time (attention): B is made plain per
-// run, then one reference matmul per batch element.
-class RuntimeMatmulExec : public Executable {
+// An int8 Transpose as the generated permute (kernels/eltwise/jit_permute_kernel.hpp)
+// on the logical (NCHW, row-major) bytes: its reader and writer are never NHWC.
+class PermuteExec : public Executable {
 public:
-    RuntimeMatmulExec(const ir::Node& n, kernels::MatmulProblem p) : n_(n), p_(std::move(p)) {}
-    std::string exec_type() const override { return "ref_I8"; }
+    explicit PermuteExec(std::unique_ptr<kernels::PermuteKernel> k) : k_(std::move(k)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
-        const kernels::MatmulDesc& d = p_.desc;
-        std::vector<int8_t> b(size_t(d.b_elems()));
-        kernels::ref::plain_b(n_, in[1], b.data(), d.batch(), d.k, d.n);
-        kernels::MatmulDesc one = d;
-        one.batch_dims.clear();
-        const size_t a_size = ir::elem_size(in[0].type()), dst_size = ir::elem_size(out[0].type());
-        const ir::PostOp* sum = p_.epilogue.sum_op();
-        pool.parallel_for(d.batch(), [&](int64_t lo, int64_t hi) {
-            for (int64_t i = lo; i < hi; ++i) {
-                const auto* a = static_cast<const uint8_t*>(in[0].raw()) + size_t(i * d.m * d.k) * a_size;
-                const void* res = sum ? static_cast<const uint8_t*>(in[2].raw()) +
-                                            size_t(i * d.m * d.n) * ir::elem_size(sum->sum_type)
-                                      : nullptr;
-                auto* dst = static_cast<uint8_t*>(out[0].raw()) + size_t(i * d.m * d.n) * dst_size;
-                kernels::ref::matmul_int8(one, in[0].type(), a, p_.a_zero_point, b.data() + i * d.k * d.n, p_.epilogue,
-                                          res, dst);
-            }
-        });
+        const kernels::PermuteArgs args{in[0].raw(), out[0].raw()};
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
     }
 
 private:
-    ir::Node n_;
-    kernels::MatmulProblem p_;
+    std::unique_ptr<kernels::PermuteKernel> k_;
 };
+
+std::shared_ptr<const Executable> make_permute(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+    const ir::TensorDesc in = g.desc(n.inputs.at(0));
+    kernels::PermuteProblem p{in.shape, n.attrs.get_ints("order", {}), in.type, n.name};
+    if (p.order.empty())  // OpenVINO: an empty order reverses the axes
+        for (size_t d = in.shape.size(); d-- > 0;) p.order.push_back(int64_t(d));
+    std::string why;
+    std::unique_ptr<kernels::PermuteKernel> k = kernels::make_permute_jit_kernel(p, isa, why);
+    if (!k) return nullptr;  // the reference executor runs it
+    return std::make_shared<PermuteExec>(std::move(k));
+}
+
+// An int8 Concat (the LPT leaves one where every input has the same
+// dequantization) as the generated concat (kernels/eltwise/jit_concat_kernel.hpp)
+// on logical row-major bytes.
+class ConcatExec : public Executable {
+public:
+    explicit ConcatExec(std::unique_ptr<kernels::ConcatKernel> k) : k_(std::move(k)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        std::vector<const void*> srcs;
+        for (const ir::Tensor& t : in) srcs.push_back(t.raw());
+        const kernels::ConcatArgs args{srcs.data(), out[0].raw()};
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::ConcatKernel> k_;
+};
+
+std::shared_ptr<const Executable> make_concat(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+    kernels::ConcatProblem p;
+    p.type = n.outputs.at(0).type;
+    p.axis = n.attrs.get_int("axis", 0);
+    p.name = n.name;
+    for (const ir::PortRef& in : n.inputs) {
+        const ir::TensorDesc d = g.desc(in);
+        if (d.type != p.type || nhwc(g, in)) return nullptr;
+        p.shapes.push_back(d.shape);
+    }
+    std::string why;
+    std::unique_ptr<kernels::ConcatKernel> k = kernels::make_concat_jit_kernel(p, isa, why);
+    if (!k) return nullptr;  // the reference executor runs it
+    return std::make_shared<ConcatExec>(std::move(k));
+}
+
+// Relu / Clamp on u8/s8 (the LPT's integer Clamp) as the generated integer
+// clamp (kernels/eltwise/jit_int8_clamp_kernel.hpp) on the logical bytes.
+class Int8ClampExec : public Executable {
+public:
+    explicit Int8ClampExec(std::unique_ptr<kernels::Int8ClampKernel> k) : k_(std::move(k)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        const kernels::Int8ClampArgs args{in[0].raw(), out[0].raw()};
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::Int8ClampKernel> k_;
+};
+
+std::shared_ptr<const Executable> make_int8_clamp(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+    const ir::TensorDesc in = g.desc(n.inputs.at(0));
+    kernels::Int8ClampProblem p;
+    p.elements = ir::num_elements(in.shape);
+    p.type = in.type;
+    p.name = n.name;
+    if (n.op == "Relu")
+        kernels::int8_clamp_bounds(in.type, 0.0, 255.0, p.lo, p.hi);
+    else
+        kernels::int8_clamp_bounds(in.type, n.attrs.get_float("min"), n.attrs.get_float("max"), p.lo, p.hi);
+    std::string why;
+    std::unique_ptr<kernels::Int8ClampKernel> k = kernels::make_int8_clamp_jit_kernel(p, isa, why);
+    if (!k) return nullptr;  // the reference executor runs it
+    return std::make_shared<Int8ClampExec>(std::move(k));
+}
+
+// Nearest Interpolate on u8/s8 NCHW as the generated plane gather
+// (kernels/eltwise/jit_nearest_kernel.hpp), its offset map taken from the reference.
+class NearestExec : public Executable {
+public:
+    explicit NearestExec(std::unique_ptr<kernels::NearestKernel> k) : k_(std::move(k)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        const kernels::NearestArgs args{in[0].raw(), out[0].raw()};
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::NearestKernel> k_;
+};
+
+std::shared_ptr<const Executable> make_nearest(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+    const ir::TensorDesc in = g.desc(n.inputs.at(0));
+    std::string why;
+    std::unique_ptr<kernels::NearestKernel> k =
+        kernels::make_nearest_jit_kernel(kernels::nearest_problem_of(n, in.shape, in.type), isa, why);
+    if (!k) return nullptr;  // the reference executor runs it
+    return std::make_shared<NearestExec>(std::move(k));
+}
 
 // Quantize / Dequantize through the element-wise kernel registry
 // (kernels/eltwise: JIT, bit-exact with kernels::ref::quantize_range /
@@ -294,6 +392,15 @@ std::shared_ptr<const Executable> make_executable(const ir::Graph& g, int id, ji
         return std::make_shared<ConvExec>(kernels::ref::conv_problem_of(n, g.desc(n.inputs[0]), w.value), isa,
                                           reads_nhwc(g, n.inputs[0]), res_nhwc, writes_nhwc(g, id));
     }
+    if (n.op == "Transpose" && n.inputs.size() == 1 && ir::is_int8(g.desc(n.inputs[0]).type) && !nhwc(g, n.inputs[0]))
+        return make_permute(g, n, isa);
+    if (n.op == "Concat" && ir::is_int8(n.outputs.at(0).type)) return make_concat(g, n, isa);
+    if ((n.op == "Relu" || n.op == "Clamp") && n.inputs.size() == 1 && ir::is_int8(g.desc(n.inputs[0]).type) &&
+        n.outputs.at(0).type == g.desc(n.inputs[0]).type && !nhwc(g, n.inputs[0]))
+        return make_int8_clamp(g, n, isa);
+    if (n.op == "Interpolate" && n.attrs.get_string("mode", "") == "nearest" && n.inputs.size() == 1 &&
+        ir::is_int8(g.desc(n.inputs[0]).type) && is_4d(g.desc(n.inputs[0])) && !nhwc(g, n.inputs[0]))
+        return make_nearest(g, n, isa);
     if (int8_pool(g, n))
         return std::make_shared<PoolExec>(pool_problem_of(g, n), isa, reads_nhwc(g, n.inputs[0]), writes_nhwc(g, id));
     if (n.op == "MatMulI8") {
@@ -301,7 +408,10 @@ std::shared_ptr<const Executable> make_executable(const ir::Graph& g, int id, ji
         const ir::TensorDesc a = g.desc(n.inputs[0]);
         if (b.op == "Constant")
             return std::make_shared<MatmulExec>(kernels::ref::matmul_problem_of(n, a, b.value.shape(), &b.value), isa);
-        return std::make_shared<RuntimeMatmulExec>(n, kernels::ref::matmul_problem_of(n, a, g.desc(n.inputs[1]).shape, nullptr));
+        kernels::MatmulProblem p = kernels::ref::matmul_problem_of(n, a, g.desc(n.inputs[1]).shape, nullptr);
+        p.b_runtime = true;
+        p.b_transposed = n.attrs.get_bool("transpose_b", false);
+        return std::make_shared<MatmulExec>(p, isa);
     }
     return nullptr;
 }

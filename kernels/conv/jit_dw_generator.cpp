@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,9 +16,44 @@ namespace octet::kernels::conv_dw {
 using namespace Xbyak;
 using jit::Isa;
 
-int64_t packed_channels(const ConvDesc& d, Isa isa) {
-    const int64_t w = jit::isa_simd_width(isa);
-    return (d.ic + w - 1) / w * w;
+bool byte_lanes(const Conf& c, Isa isa) {
+    // A block of 64 costs the same for any number of its channels: fewer than
+    // 64 channels, or a last block of up to half, run faster widened.
+    // OCTET_DW_BYTE_LANES=0 keeps the widening form (to compare the two).
+    const char* env = std::getenv("OCTET_DW_BYTE_LANES");
+    if (env && std::strcmp(env, "0") == 0) return false;
+    const int64_t tail = c.d.ic % 64;
+    return (isa == Isa::avx512_core_vnni || isa == Isa::amx) && c.src_type == ir::ElemType::u8 &&
+           c.zero_point == 0 && c.epilogue.dst_type == ir::ElemType::u8 && !c.epilogue.sum_op() &&
+           c.d.ic >= 64 && (tail == 0 || tail > 32);
+}
+
+int64_t packed_channels(const Conf& c, Isa isa) {
+    const int64_t w = byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa);
+    return (c.d.ic + w - 1) / w * w;
+}
+
+void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
+    const ConvDesc& d = c.d;
+    const int64_t cp = packed_channels(c, isa), taps = d.kh * d.kw;
+    if (!byte_lanes(c, isa)) {
+        for (int64_t ch = 0; ch < d.ic; ++ch)
+            for (int64_t k = 0; k < taps; ++k) out[k * cp + ch] = int32_t(uint16_t(int16_t(wei[ch * taps + k])));
+        return;
+    }
+    // Channel ch = 64b + 4j + k goes to byte k of lane j of vector k of block b.
+    auto* bytes = reinterpret_cast<int8_t*>(out);
+    for (int64_t ch = 0; ch < d.ic; ++ch) {
+        const int64_t b = ch / 64, j = (ch % 64) / 4, k = ch % 4;
+        for (int64_t t = 0; t < taps; ++t) bytes[t * cp * 4 + b * 256 + k * 64 + j * 4 + k] = wei[ch * taps + t];
+    }
+}
+
+std::vector<float> permute_channels(const Conf& c, Isa isa, const std::vector<float>& v) {
+    if (!byte_lanes(c, isa) || v.size() <= 1) return v;
+    std::vector<float> out(size_t(packed_channels(c, isa)), 0.f);
+    for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 4) * 16 + (ch % 64) / 4] = v[ch];
+    return out;
 }
 
 namespace {
@@ -37,16 +74,24 @@ public:
     static constexpr int n_vregs = Traits::has_mask ? 32 : 16;
 
     explicit JitDwConv(const Conf& c)
-        : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c.d, kIsa)) {
+        : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)) {
         // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
-        w_in_regs_ = d_.kw + 3 + 4 <= n_vregs;
+        w_in_regs_ = !bytes_ && d_.kw + 3 + 4 <= n_vregs;
         const int ur_max = Traits::has_mask ? 16 : 8;
         ur_w_ = std::min<int>(ur_max, n_vregs - 3 - (w_in_regs_ ? int(d_.kw) : 0));
+        if (bytes_) {
+            // 4 accumulators per pixel; a kernel row's 4*kw weight vectors stay in
+            // registers when that leaves room for 2 pixels (the loads, not the
+            // vpdpbusd, bound the loop when every tap reads its weights from memory).
+            w_in_regs_ = 3 + 4 * int(d_.kw) + 4 * 2 <= n_vregs;
+            ur_w_ = (n_vregs - 3 - (w_in_regs_ ? 4 * int(d_.kw) : 0)) / 4;
+        }
         // Low indices for the emitter's scratch (it stores bytes with VEX-only
         // moves on AVX-512, which reach xmm0..15 only), then accumulators, weights.
         x_idx_ = 0, t_idx_ = 1, zp_idx_ = 2;
         acc0_ = 3;
         w0_ = acc0_ + ur_w_;
+        if (bytes_) w0_ = acc0_ + 4 * ur_w_;
         post_ = std::make_unique<jit::PostOpEmitter<kIsa>>(*this, c_.epilogue, int(d_.oc),
                                                            jit::PostOpRegs{reg_params, rax, x_idx_, t_idx_, 1});
         plan_segments();
@@ -104,6 +149,7 @@ private:
     }
 
     Vmm acc(int u) const { return Vmm(acc0_ + u); }
+    Vmm acc4(int u, int k) const { return Vmm(acc0_ + 4 * u + k); }
     Vmm wreg(int kx) const { return Vmm(w0_ + kx); }
 
     // ---- instruction helpers over the ISA's encoding ----
@@ -214,19 +260,82 @@ private:
         }
     }
 
+    // The byte-lane form of emit_channels: n <= 64 channels from reg_c.
+    void emit_channels_bytes(const Segment& s, int n) {
+        if constexpr (kIsa == Isa::avx512_core_vnni) {
+            const int ur = int(s.ur);
+            const int64_t ic = d_.ic, wrow = d_.kw * cp_ * 4;
+            for (int u = 0; u < ur; ++u)
+                for (int k = 0; k < 4; ++k) vzero(acc4(u, k));
+            if (n < 64) {
+                mov(reg_cnt, (uint64_t(1) << n) - 1);
+                kmovq(k2, reg_cnt);
+            }
+            std::map<int64_t, std::vector<std::pair<int, int>>> reads;  // column offset -> (u, kx)
+            for (int u = 0; u < ur; ++u)
+                for (int64_t kx = 0; kx < d_.kw; ++kx)
+                    if (s.valid[size_t(u)][size_t(kx)]) reads[u * d_.sw + kx * (d_.dw + 1)].push_back({u, int(kx)});
+            Label ky_loop, ky_done;
+            if (!reads.empty()) {
+                mov(reg_ks, reg_src_ox);
+                mov(reg_kw, reg_wei);
+                mov(reg_cnt, reg_khc);
+                test(reg_cnt, reg_cnt);
+                jz(ky_done, T_NEAR);
+                L(ky_loop);
+                auto wei_at = [&](int kx, int k) { return ptr[reg_kw + reg_c * 4 + int(kx * cp_ * 4 + k * 64)]; };
+                if (w_in_regs_)
+                    for (int kx = 0; kx < int(d_.kw); ++kx)
+                        for (int k = 0; k < 4; ++k) vmovdqu32(Vmm(w0_ + 4 * kx + k), wei_at(kx, k));
+                const Vmm x(x_idx_);
+                for (const auto& r : reads) {
+                    const Address src = ptr[reg_ks + reg_c + int(r.first * ic)];
+                    if (n == 64) vmovdqu8(x, src); else vmovdqu8(x | k2 | T_z, src);  // masked bytes never fault
+                    for (const auto& ukx : r.second)
+                        for (int k = 0; k < 4; ++k) {
+                            if (w_in_regs_) vpdpbusd(acc4(ukx.first, k), x, Vmm(w0_ + 4 * ukx.second + k), EvexEncoding);
+                            else vpdpbusd(acc4(ukx.first, k), x, wei_at(ukx.second, k), EvexEncoding);
+                        }
+                }
+                add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
+                add(reg_kw, int(wrow));
+                dec(reg_cnt);
+                jnz(ky_loop, T_NEAR);
+                L(ky_done);
+            }
+            for (int u = 0; u < ur; ++u) {
+                // Accumulator k holds channels 4j+k: ceil((n-k)/4) lanes of them are real.
+                for (int k = 0; k < 4; ++k) {
+                    const int lanes = (n - k + 3) / 4;
+                    if (lanes > 0) post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), lanes, RegExp(reg_res_ox));
+                }
+                // u8 results (0..255 in each s32): byte k of lane j is channel 4j+k.
+                vpslld(acc4(u, 1), acc4(u, 1), 8);
+                vpslld(acc4(u, 2), acc4(u, 2), 16);
+                vpslld(acc4(u, 3), acc4(u, 3), 24);
+                vpternlogd(acc4(u, 0), acc4(u, 1), acc4(u, 2), 0xFE);  // a | b | c
+                vpord(acc4(u, 0), acc4(u, 0), acc4(u, 3));
+                const Address dst = ptr[reg_dst_ox + reg_c + int(u * d_.oc)];
+                if (n == 64) vmovdqu8(dst, acc4(u, 0)); else vmovdqu8(dst | k2, acc4(u, 0));
+            }
+        }
+    }
+
     void emit_block(const Segment& s) {
-        const int64_t full = d_.ic / simd_w * simd_w;
+        const int step = bytes_ ? 64 : simd_w;
+        const int64_t full = d_.ic / step * step;
         const int tail = int(d_.ic - full);
+        auto channels = [&](int n) { if (bytes_) emit_channels_bytes(s, n); else emit_channels(s, n); };
         xor_(reg_c, reg_c);
         if (full > 0) {
             Label c_loop;
             L(c_loop);
-            emit_channels(s, simd_w);
-            add(reg_c, simd_w);
+            channels(step);
+            add(reg_c, step);
             cmp(reg_c, int(full));
             jl(c_loop, T_NEAR);
         }
-        if (tail > 0) emit_channels(s, tail);
+        if (tail > 0) channels(tail);
     }
 
     void generate() override {
@@ -277,6 +386,7 @@ private:
     Conf c_;
     ConvDesc d_;
     int64_t cp_;
+    bool bytes_ = false;
     bool w_in_regs_ = true;
     int ur_w_ = 1, x_idx_ = 0, t_idx_ = 0, zp_idx_ = 0, acc0_ = 3, w0_ = 3;
     std::unique_ptr<jit::PostOpEmitter<kIsa>> post_;

@@ -10,8 +10,21 @@
 // rows, the generator unrolls each output column's valid kernel columns
 // (border pixels one by one, the interior in blocks of ur_w pixels that share
 // every loaded source vector between the taps that read it).
+//
+// Byte lanes (AVX-512 VNNI, u8 source without zero point, u8 output, no sum):
+// the widening loads above cost a shuffle-port uop per tap-column and the u8
+// store narrowing two more per vector, about a third of the kernel. Instead 64
+// channels of a pixel are loaded as raw bytes and each tap is 4 vpdpbusd
+// against weight vectors that keep one byte per s32 lane (vector k holds the
+// weight of channel 4j+k in byte k of lane j, zero elsewhere): accumulator k
+// sums channels 4j+k exactly (u8 x s8 products, one non-zero per lane). The
+// epilogue runs per accumulator on per-channel vectors permuted the same way
+// (permute_channels), and the four u8 results are merged by shifts and ORs
+// into one 64-byte store in natural channel order. OCTET_DW_BYTE_LANES=0
+// disables it (A/B timing).
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "ir/epilogue.hpp"
 #include "ir/types.hpp"
@@ -39,8 +52,17 @@ struct Conf {
     ir::Epilogue epilogue;
 };
 
-// Packed weights: [kh][kw][cp] s32 lanes holding the s16 weight in the low half.
-int64_t packed_channels(const ConvDesc& d, jit::Isa isa);  // cp: channels rounded up to simd_w
+// The byte-lane form (see above) applies to this problem at this ISA.
+bool byte_lanes(const Conf& c, jit::Isa isa);
+
+// Packed weights, cp 4-byte units per tap: [kh][kw][cp] s32 lanes holding the
+// s16 weight in the low half, or in byte-lane form [kh][kw][cp/64][4][64] s8.
+int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
+// wei: plain [ic][kh][kw]; out: kh*kw*cp zero-filled 4-byte units.
+void pack_weights(const Conf& c, jit::Isa isa, const int8_t* wei, int32_t* out);
+// A per-channel epilogue vector in the order the kernel's lanes hold channels
+// (unchanged unless byte lanes; sizes 0 and 1 are returned as they are).
+std::vector<float> permute_channels(const Conf& c, jit::Isa isa, const std::vector<float>& v);
 
 // Generator for conf at isa (generated for any ISA; created by the caller).
 std::unique_ptr<jit::Generator> make_generator(jit::Isa isa, const Conf& conf);

@@ -29,26 +29,28 @@ class JitDwConvKernel final : public ConvKernel {
 public:
     JitDwConvKernel(const ConvProblem& p, Isa isa) : p_(p), isa_(isa) {
         const ConvDesc& d = p_.desc;
-        cp_ = conv_dw::packed_channels(d, isa);
-        const size_t n = size_t(d.kh * d.kw * cp_);
-        // 64-byte aligned: full-vector and SSE memory operands; zero lanes past ic.
-        wei_.reset(static_cast<int32_t*>(std::aligned_alloc(64, (n * 4 + 63) / 64 * 64)));
-        if (!wei_) throw Error("depthwise JIT: out of memory for packed weights");
-        std::memset(wei_.get(), 0, n * 4);
-        for (int64_t c = 0; c < d.ic; ++c)
-            for (int64_t k = 0; k < d.kh * d.kw; ++k)
-                wei_.get()[k * cp_ + c] = int32_t(uint16_t(int16_t(p_.weights[size_t(c * d.kh * d.kw + k)])));
         conv_dw::Conf conf;
         conf.d = d;
         conf.d.mb = 1;
         conf.src_type = p_.src_type;
         conf.zero_point = p_.src_zero_point;
         conf.epilogue = p_.epilogue;
+        cp_ = conv_dw::packed_channels(conf, isa);
+        const size_t n = size_t(d.kh * d.kw * cp_);
+        // 64-byte aligned: full-vector and SSE memory operands; zero lanes past ic.
+        wei_.reset(static_cast<int32_t*>(std::aligned_alloc(64, (n * 4 + 63) / 64 * 64)));
+        if (!wei_) throw Error("depthwise JIT: out of memory for packed weights");
+        std::memset(wei_.get(), 0, n * 4);
+        conv_dw::pack_weights(conf, isa, p_.weights.data(), wei_.get());
         gen_ = conv_dw::make_generator(isa, conf);
         gen_->create();
         fn_ = gen_->function<void(const conv_dw::CallArgs*)>();
+        // The per-channel vectors in the order the generated code's lanes hold channels.
         const ir::Epilogue& e = p_.epilogue;
-        params_ = {data_or_null(e.scale), data_or_null(e.bias), data_or_null(e.out_scale), data_or_null(e.out_shift)};
+        for (const std::vector<float>* v : {&e.scale, &e.bias, &e.out_scale, &e.out_shift})
+            lane_vectors_.push_back(conv_dw::permute_channels(conf, isa, *v));
+        params_ = {data_or_null(lane_vectors_[0]), data_or_null(lane_vectors_[1]), data_or_null(lane_vectors_[2]),
+                   data_or_null(lane_vectors_[3])};
         exec_type_ = std::string("jit_") + isa_tag(isa) + "_dw_I8";
     }
 
@@ -97,6 +99,7 @@ private:
     std::unique_ptr<int32_t[], Free> wei_;
     std::unique_ptr<jit::Generator> gen_;
     void (*fn_)(const conv_dw::CallArgs*) = nullptr;
+    std::vector<std::vector<float>> lane_vectors_;  // scale, bias, out_scale, out_shift as the lanes hold them
     jit::PostOpParams params_;
     std::string exec_type_;
 };
@@ -131,7 +134,7 @@ std::unique_ptr<ConvKernel> make_conv_dw_jit_kernel(const ConvProblem& p, Isa is
     // Every displacement and step of the generated code is a 32-bit immediate.
     const int64_t lim = int64_t(1) << 28;
     if ((d.dh + 1) * d.iw * d.ic >= lim || (d.iw + d.pw + d.ext_kw()) * d.ic * d.sw >= lim ||
-        d.ow * d.oc * 4 >= lim || d.kh * d.kw * (d.ic + 16) * 4 >= lim) {
+        d.ow * d.oc * 4 >= lim || d.kh * d.kw * (d.ic + 64) * 4 >= lim) {
         why = "tensor strides beyond the 32-bit displacements of the generated code";
         return nullptr;
     }

@@ -10,51 +10,58 @@ namespace octet::kernels::conv_pack {
 
 int64_t packed_icq(const ConvDesc& d) { return (d.icg() + 3) / 4; }
 
+// Branch-free (the compiler vectorizes it): with random-looking weights the
+// branchy form mispredicted on every other pair and dominated compile time.
+// Same rule as u8s8_pair_safe: a pair is unsafe iff both weights are non-zero
+// with one sign (w0·w1 > 0) and |w0 + w1| = |w0| + |w1| > 128. An odd icg's
+// last pair has a zero partner and is always safe.
 PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei) {
     PairStats s;
     const int64_t icg = d.icg(), taps = d.oc * d.kh * d.kw;
-    const int64_t npairs = (icg + 1) / 2;
+    const int64_t full = icg / 2;
+    s.pairs = taps * ((icg + 1) / 2);
     for (int64_t t = 0; t < taps; ++t) {
         const int8_t* w = wei + t * icg;
-        for (int64_t pr = 0; pr < npairs; ++pr) {
-            const int w0 = w[2 * pr], w1 = 2 * pr + 1 < icg ? w[2 * pr + 1] : 0;
-            ++s.pairs;
-            if (!pair_safe(w0, w1)) ++s.unsafe;
+        int32_t unsafe = 0;
+        for (int64_t pr = 0; pr < full; ++pr) {
+            const int32_t w0 = w[2 * pr], w1 = w[2 * pr + 1], sum = w0 + w1;
+            unsafe += int32_t(w0 * w1 > 0) & int32_t(sum > 128 || sum < -128);
         }
+        s.unsafe += unsafe;
     }
     return s;
 }
 
+// Walks the plain weights in memory order (one [icg] row per oc, ky, kx) and
+// scatters each quad of 4 input channels to its lane; the buffer is zero-filled,
+// so padding channels need no writes.
 AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, bool split) {
     const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d);
     const int64_t n_ocb = (ocg + oc_block - 1) / oc_block;
     const int halves = split ? 2 : 1;
-    AlignedBuffer out(size_t(d.g * n_ocb * d.kh * d.kw * icq * halves * oc_block * 4));
+    const int64_t q_stride = int64_t(halves) * oc_block * 4;  // bytes between quads of one lane
+    const int64_t full_q = icg / 4, tail = icg % 4;
+    AlignedBuffer out(size_t(d.g * n_ocb * d.kh * d.kw * icq * q_stride));
     auto* o = reinterpret_cast<int8_t*>(out.data());
     for (int64_t g = 0; g < d.g; ++g)
-        for (int64_t ob = 0; ob < n_ocb; ++ob)
-            for (int64_t ky = 0; ky < d.kh; ++ky)
-                for (int64_t kx = 0; kx < d.kw; ++kx)
-                    for (int64_t q = 0; q < icq; ++q) {
-                        int8_t* blk = o + ((((g * n_ocb + ob) * d.kh + ky) * d.kw + kx) * icq + q) *
-                                              (halves * oc_block * 4);
-                        for (int64_t l = 0; l < oc_block; ++l) {
-                            const int64_t ocl = ob * oc_block + l;
-                            if (ocl >= ocg) continue;
-                            for (int b = 0; b < 4; ++b) {
-                                const int64_t c = q * 4 + b;
-                                if (c >= icg) continue;
-                                const int w = wei[(((g * ocg + ocl) * d.kh + ky) * d.kw + kx) * icg + c];
-                                if (!split) {
-                                    blk[l * 4 + b] = int8_t(w);
-                                } else {
-                                    const int lo = w >> 1;  // floor(w/2)
-                                    blk[l * 4 + b] = int8_t(lo);
-                                    blk[oc_block * 4 + l * 4 + b] = int8_t(w - lo);
-                                }
-                            }
-                        }
-                    }
+        for (int64_t ocl = 0; ocl < ocg; ++ocl) {
+            const int64_t ob = ocl / oc_block, l = ocl % oc_block;
+            for (int64_t t = 0; t < d.kh * d.kw; ++t) {
+                const int8_t* src = wei + ((g * ocg + ocl) * d.kh * d.kw + t) * icg;
+                int8_t* dst = o + ((g * n_ocb + ob) * d.kh * d.kw + t) * icq * q_stride + l * 4;
+                if (!split) {
+                    for (int64_t q = 0; q < full_q; ++q) std::memcpy(dst + q * q_stride, src + q * 4, 4);
+                    if (tail) std::memcpy(dst + full_q * q_stride, src + full_q * 4, size_t(tail));
+                    continue;
+                }
+                for (int64_t c = 0; c < icg; ++c) {
+                    const int w = src[c], lo = w >> 1;  // floor(w/2)
+                    int8_t* b = dst + (c / 4) * q_stride + c % 4;
+                    b[0] = int8_t(lo);
+                    b[oc_block * 4] = int8_t(w - lo);
+                }
+            }
+        }
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
+#include "jit/lane_io.hpp"
 
 namespace octet::kernels::eltwise_jit {
 
@@ -86,127 +87,14 @@ private:
     }
 
     // ---- n lanes: W (whole vector), 1..W-1 (SSE/AVX2 tails), kMasked (AVX-512, k1) ----
-    void load_xmm_dwords(const Xmm& x, const RegExp& a, int n) {  // n = 1..3, rest zeroed
-        if (n == 1) {
-            if constexpr (kVex) vmovss(x, ptr[a]); else movss(x, ptr[a]);
-            return;
-        }
-        if constexpr (kVex) vmovq(x, ptr[a]); else movq(x, ptr[a]);
-        if (n == 3) {
-            if constexpr (kVex) vpinsrd(x, x, ptr[a + 8], 2); else pinsrd(x, ptr[a + 8], 2);
-        }
-    }
-    void store_xmm_dwords(const RegExp& a, const Xmm& x, int n) {
-        if (n == 1) {
-            if constexpr (kVex) vmovss(ptr[a], x); else movss(ptr[a], x);
-            return;
-        }
-        if constexpr (kVex) vmovq(ptr[a], x); else movq(ptr[a], x);
-        if (n == 3) {
-            if constexpr (kVex) vpextrd(ptr[a + 8], x, 2); else pextrd(ptr[a + 8], x, 2);
-        }
-    }
-
-    void load_dwords(const Vmm& v, const RegExp& a, int n) {
-        const Xmm x(v.getIdx());
-        if (n == W) {
-            if constexpr (kVex) vmovups(v, ptr[a]); else movups(v, ptr[a]);
-        } else if constexpr (kMaskRegs) {
-            vmovups(v | k1 | Xbyak::util::T_z, ptr[a]);
-        } else if constexpr (kVex) {  // ymm, 1..7 lanes
-            if (n < 4) {
-                load_xmm_dwords(x, a, n);
-            } else if (n == 4) {
-                vmovups(x, ptr[a]);
-            } else {
-                load_xmm_dwords(x, a + 16, n - 4);
-                vperm2f128(v, v, v, 0x08);  // high <- low, low <- 0
-                vinsertf128(v, v, ptr[a], 0);
-            }
-        } else {
-            load_xmm_dwords(x, a, n);
-        }
-    }
-
-    // u8/s8 -> s32 lanes.
-    void load_bytes(const Vmm& v, const RegExp& a, int n, bool sgn) {
-        const Xmm x(v.getIdx());
-        if (n == W) {
-            if constexpr (kVex) {
-                if (sgn) vpmovsxbd(v, ptr[a]); else vpmovzxbd(v, ptr[a]);
-            } else {
-                if (sgn) pmovsxbd(v, ptr[a]); else pmovzxbd(v, ptr[a]);
-            }
-            return;
-        }
-        if constexpr (kMaskRegs) {
-            vmovdqu8(x | k1 | Xbyak::util::T_z, ptr[a]);  // masked bytes never fault
-            if (sgn) vpmovsxbd(v, x); else vpmovzxbd(v, x);
-        } else if constexpr (kVex) {
-            vpxor(x, x, x);
-            for (int j = 0; j < n; ++j) vpinsrb(x, x, ptr[a + j], j);
-            if (sgn) vpmovsxbd(v, x); else vpmovzxbd(v, x);
-        } else {
-            pxor(x, x);
-            for (int j = 0; j < n; ++j) pinsrb(x, ptr[a + j], j);
-            if (sgn) pmovsxbd(x, x); else pmovzxbd(x, x);
-        }
-    }
-
+    // jit/lane_io.hpp, the copy PostOpEmitter uses too; kTmp2 is its scratch.
+    jit::LaneIo<I> lanes() { return jit::LaneIo<I>(*this, 1, kTmp2); }
+    void load_dwords(const Vmm& v, const RegExp& a, int n) { lanes().load_dwords(v, a, n); }
+    void load_bytes(const Vmm& v, const RegExp& a, int n, bool sgn) { lanes().load_bytes_to_s32(v, a, n, sgn); }
     // Clobbers v on AVX2 tails of more than 4 lanes.
-    void store_dwords(const RegExp& a, const Vmm& v, int n) {
-        const Xmm x(v.getIdx());
-        if (n == W) {
-            if constexpr (kVex) vmovups(ptr[a], v); else movups(ptr[a], v);
-        } else if constexpr (kMaskRegs) {
-            vmovups(ptr[a] | k1, v);
-        } else if constexpr (kVex) {
-            if (n < 4) {
-                store_xmm_dwords(a, x, n);
-            } else {
-                vmovups(ptr[a], x);
-                if (n > 4) {
-                    vextractf128(x, v, 1);
-                    store_xmm_dwords(a + 16, x, n - 4);
-                }
-            }
-        } else {
-            store_xmm_dwords(a, x, n);
-        }
-    }
-
-    // v: s32 lanes inside the byte type's range (every pack below is exact).
-    void store_bytes(const RegExp& a, const Vmm& v, int n, bool sgn) {
-        const Xmm x(v.getIdx());
-        if constexpr (kMaskRegs) {
-            const Xmm packed(kTmp2);
-            if (sgn) vpmovsdb(packed, v); else vpmovusdb(packed, v);
-            if (n == W) vmovdqu(ptr[a], packed);
-            else vmovdqu8(ptr[a] | k1, packed);
-        } else if constexpr (kVex) {
-            const Xmm high(kTmp2);
-            vextracti128(high, v, 1);
-            vpackssdw(x, x, high);
-            if (sgn) vpacksswb(x, x, x); else vpackuswb(x, x, x);
-            int j = 0;
-            if (n == 8) {
-                vmovq(ptr[a], x);
-                j = 8;
-            } else if (n >= 4) {
-                vmovd(ptr[a], x);
-                j = 4;
-            }
-            for (; j < n; ++j) vpextrb(ptr[a + j], x, j);
-        } else {
-            packssdw(x, x);
-            if (sgn) packsswb(x, x); else packuswb(x, x);
-            if (n == 4) {
-                movd(ptr[a], x);
-            } else {
-                for (int j = 0; j < n; ++j) pextrb(ptr[a + j], x, j);
-            }
-        }
-    }
+    void store_dwords(const RegExp& a, const Vmm& v, int n) { lanes().store_dwords(a, v, n); }
+    // v: s32 lanes inside the byte type's range (every pack is exact).
+    void store_bytes(const RegExp& a, const Vmm& v, int n, bool sgn) { lanes().store_bytes(a, v, n, sgn); }
 
     // ---- the chain ----
     void param_op(void (EltwiseGenerator::*op)(const Vmm&, const Operand&), int slot, const Vmm& v, int off, int n) {

@@ -150,6 +150,10 @@ std::unique_ptr<MatmulKernel> make_matmul_amx_kernel(const MatmulProblem& p, Isa
         why = std::string("the ISA cap is ") + jit::isa_name(isa) + ", not amx";
         return nullptr;
     }
+    if (p.b_runtime) {
+        why = "a run-time B (the AMX kernel packs B at creation)";
+        return nullptr;
+    }
     if (d.m < kAmxMinRows) {
         why = "M = " + std::to_string(d.m) + " < " + std::to_string(kAmxMinRows) + ": the VNNI GEMV streams B as fast";
         return nullptr;

@@ -43,13 +43,15 @@ Blocking blocking(Isa isa, mj::Path path, int64_t m) {
 
 class JitMatmulKernel final : public MatmulKernel {
 public:
-    JitMatmulKernel(const MatmulProblem& p, Isa isa) : d_(p.desc), a_t_(p.a_type), e_(p.epilogue), isa_(isa) {
+    JitMatmulKernel(const MatmulProblem& p, Isa isa)
+        : d_(p.desc), a_t_(p.a_type), e_(p.epilogue), isa_(isa), rt_(p.b_runtime), b_transposed_(p.b_transposed) {
         const int simd_w = jit::isa_simd_width(isa);
         const int64_t batch = d_.batch();
         const bool vnni = isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni;
-        unsafe_ = vnni ? 0 : mp::count_unsafe_pairs(p.b.data(), batch, d_.k, d_.n);
+        // A run-time B cannot be checked ahead: without VNNI it takes an exact path.
+        const bool fast = !vnni && !rt_ && mp::count_unsafe_pairs(p.b.data(), batch, d_.k, d_.n) == 0;
         const mj::Path path = vnni      ? mj::Path::vnni
-                              : !unsafe_ ? mj::Path::fast
+                              : fast     ? mj::Path::fast
                               : d_.m == 1 ? mj::Path::exact_bytes
                                           : mj::Path::exact;
         const bool exact = path == mj::Path::exact || path == mj::Path::exact_bytes;
@@ -59,16 +61,21 @@ public:
         const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w;
         const int vecs = int(std::min<int64_t>(bl.vecs, n_vecs));
         nb_ = int64_t(vecs) * simd_w;
-        packed_ = path == mj::Path::exact ? mp::pack_s16(p.b.data(), batch, d_.k, d_.n, nb_)
-                                          : mp::pack_u8s8(p.b.data(), batch, d_.k, d_.n, nb_);
+        s16_ = path == mj::Path::exact;
+        shift_ = int64_t(p.a_zero_point) + (a_t_ == ir::ElemType::s8 ? 128 : 0);
+        if (rt_) {
+            packed_ = mp::packed_layout(d_.k, d_.n, nb_, s16_ ? 2 : 1);  // one block is packed per call
+        } else {
+            packed_ = s16_ ? mp::pack_s16(p.b.data(), batch, d_.k, d_.n, nb_)
+                           : mp::pack_u8s8(p.b.data(), batch, d_.k, d_.n, nb_);
+            if (shift_ != 0) comp_ = mp::compensation(p.b.data(), batch, d_.k, d_.n, nb_, shift_);
+        }
         n_pad_ = packed_.n_blocks * nb_;
-        const int64_t shift = int64_t(p.a_zero_point) + (a_t_ == ir::ElemType::s8 ? 128 : 0);
-        if (shift != 0) comp_ = mp::compensation(p.b.data(), batch, d_.k, d_.n, nb_, shift);
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
 
         exec_type_ = std::string("jit_") + isa_tag(isa) + (exact ? "_exact" : "") + "_I8";
         const std::string types = std::string(ir::to_string(a_t_)) + "s8" + ir::to_string(e_.dst_type);
-        name_ = "matmul_" + std::string(isa_tag(isa)) + (exact ? "_exact" : "") + "_" + types +
+        name_ = std::string(rt_ ? "matmul_rt_" : "matmul_") + isa_tag(isa) + (exact ? "_exact" : "") + "_" + types +
                 "_" + std::to_string(mr_) + "x" + std::to_string(nb_) + "_" + to_string(d_);
 
         const int64_t row_tail = d_.m % mr_, col_tail = d_.n % nb_;
@@ -87,9 +94,9 @@ public:
                 c.last_lanes = int(cols - int64_t(c.vecs - 1) * simd_w);
                 c.group_bytes = packed_.group_bytes;
                 c.a_signed = a_t_ == ir::ElemType::s8;
-                c.has_comp = shift != 0;
+                c.has_comp = shift_ != 0;
                 c.epilogue = e_;
-                c.name = "matmul_" + std::string(isa_tag(isa)) + (exact ? "_exact" : "") + "_" +
+                c.name = std::string(rt_ ? "matmul_rt_" : "matmul_") + isa_tag(isa) + (exact ? "_exact" : "") + "_" +
                          types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
                          std::to_string(d_.k) + "_n" + std::to_string(d_.n);
                 auto g = mj::make_tile_generator(c);
@@ -117,11 +124,20 @@ public:
         if (begin == end) return;
         if (!args.a || !args.dst) throw ArgumentError(name_ + ": null A or dst");
         if (res_size_ && !args.residual) throw ArgumentError(name_ + ": the sum post-op needs a residual tensor");
+        if (rt_ && !args.b) throw ArgumentError(name_ + ": the run-time B is null");
         const auto* a = static_cast<const uint8_t*>(args.a);
         const auto* res = static_cast<const uint8_t*>(args.residual);
         auto* dst = static_cast<uint8_t*>(args.dst);
         const auto* comp = reinterpret_cast<const int32_t*>(comp_.data());
         const int64_t per_batch = packed_.n_blocks * m_blocks_;
+        // A run-time B: this call packs each column block it meets (rows are the
+        // innermost units, so a range packs a block once) into its own buffers.
+        AlignedBuffer block, block_comp;
+        int64_t packed_unit = -1;
+        if (rt_) {
+            block = AlignedBuffer(size_t(packed_.block_bytes));
+            if (shift_ != 0) block_comp = AlignedBuffer(size_t(nb_) * sizeof(int32_t));
+        }
         mj::TileArgs t{};
         t.params = params_;
         for (int64_t u = begin; u < end; ++u) {
@@ -131,8 +147,17 @@ public:
             const int ri = m0 + mr_ > d_.m ? 1 : 0, ci = n0 + nb_ > d_.n ? 1 : 0;
             const int64_t row = bi * d_.m + m0;
             t.a = a + row * d_.k;
-            t.b = packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
-            t.comp = comp ? comp + bi * n_pad_ + n0 : nullptr;
+            if (rt_) {
+                if (packed_unit != u / m_blocks_) {
+                    packed_unit = u / m_blocks_;
+                    pack_block(args.b + bi * d_.k * d_.n, n0, block, block_comp);
+                }
+                t.b = block.data();
+                t.comp = shift_ != 0 ? reinterpret_cast<const int32_t*>(block_comp.data()) : nullptr;
+            } else {
+                t.b = packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
+                t.comp = comp ? comp + bi * n_pad_ + n0 : nullptr;
+            }
             t.residual = res ? res + size_t(row * d_.n + n0) * res_size_ : nullptr;
             t.dst = dst + size_t(row * d_.n + n0) * dst_size_;
             t.n0 = n0;
@@ -141,11 +166,22 @@ public:
     }
 
 private:
+    void pack_block(const int8_t* b, int64_t n0, AlignedBuffer& block, AlignedBuffer& block_comp) const {
+        if (s16_)
+            mp::pack_block_s16(b, d_.k, d_.n, b_transposed_, n0, nb_, reinterpret_cast<int16_t*>(block.data()));
+        else
+            mp::pack_block_u8s8(b, d_.k, d_.n, b_transposed_, n0, nb_, reinterpret_cast<int8_t*>(block.data()));
+        if (shift_ != 0)
+            mp::block_compensation(b, d_.k, d_.n, b_transposed_, n0, nb_, shift_,
+                                   reinterpret_cast<int32_t*>(block_comp.data()));
+    }
+
     MatmulDesc d_;
     ir::ElemType a_t_;
     ir::Epilogue e_;
     Isa isa_;
-    int64_t unsafe_ = 0;
+    bool rt_ = false, b_transposed_ = false, s16_ = false;
+    int64_t shift_ = 0;
     int mr_ = 1;
     int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0;
     mp::PackedB packed_;
@@ -170,7 +206,7 @@ std::unique_ptr<MatmulKernel> make_matmul_jit_kernel(const MatmulProblem& p, Isa
         why = std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
         return nullptr;
     }
-    if (int64_t(p.b.size()) != d.b_elems()) {
+    if (!p.b_runtime && int64_t(p.b.size()) != d.b_elems()) {
         why = "B has " + std::to_string(p.b.size()) + " values, the descriptor " + std::to_string(d.b_elems());
         return nullptr;
     }

@@ -1,8 +1,10 @@
 #pragma once
-// The JIT int8 matmul / fully-connected with constant B as a MatmulKernel:
-// B packed and its compensation computed at creation (kernels/matmul/pack.hpp),
-// up to four generated tile functions (full and tail rows × full and tail
-// columns; kernels/matmul/jit_matmul_generator.hpp).
+// The JIT int8 matmul / fully-connected as a MatmulKernel: a constant B is
+// packed and its compensation computed at creation (kernels/matmul/pack.hpp); a
+// run-time B (MatmulProblem::b_runtime, attention) is packed block by block
+// inside run(), into the same layout, with its compensation. Up to four
+// generated tile functions (full and tail rows × full and tail columns;
+// kernels/matmul/jit_matmul_generator.hpp) serve both.
 //
 // Tiles: M == 1 (FC at batch 1, a GEMV) uses 1 row × 8 vectors with B streamed
 // as memory operands; M > 1 a register-blocked microkernel (avx512: 6×4 zmm,
@@ -10,7 +12,10 @@
 //
 // Exec types: jit_<isa>[_exact]_I8 with isa sse42, avx2, avx_vnni, avx512,
 // avx512_vnni. Without VNNI the fast pmaddubsw path runs only when every K pair
-// of B is safe (pack.hpp); otherwise "_exact" (s16 B, pmaddwd). VNNI is always exact.
+// of a constant B is safe (pack.hpp); otherwise, and always for a run-time B
+// (its pairs are unknown until it is packed), "_exact" (s16 B and pmaddwd; at
+// M = 1 pmaddubsw on every other byte). VNNI is always exact. Kernel names of
+// the run-time form start "matmul_rt_".
 //
 // Work units: batch × column blocks × row blocks (rows innermost, so a thread's
 // range reuses one B panel; at M = 1 the threads split N).

@@ -2,7 +2,8 @@
 // An int8 matmul prepared for one problem; see kernels/kernel.hpp. Layouts are
 // those of the reference (kernels/matmul/ref.hpp): A [batch][M][K] u8/s8 with a
 // zero point, B [batch][K][N] s8 given plain and packed at creation (constant
-// weights), dst and residual [batch][M][N].
+// weights), dst and residual [batch][M][N]. A run-time B (attention: Q·Kᵀ, P·V)
+// comes with each run instead, [batch][K][N] or transposed [batch][N][K].
 #include <memory>
 #include <vector>
 
@@ -17,7 +18,9 @@ struct MatmulProblem {
     MatmulDesc desc;
     ir::ElemType a_type = ir::ElemType::u8;
     int32_t a_zero_point = 0;
-    std::vector<int8_t> b;               // plain [batch][K][N], desc.b_elems() values
+    std::vector<int8_t> b;               // plain [batch][K][N], desc.b_elems() values; empty when b_runtime
+    bool b_runtime = false;              // B is MatmulArgs::b, given per run
+    bool b_transposed = false;           // a run-time B is stored [batch][N][K]
     ir::Epilogue epilogue;
 };
 
@@ -25,6 +28,7 @@ struct MatmulArgs {
     const void* a = nullptr;
     const void* residual = nullptr;
     void* dst = nullptr;
+    const int8_t* b = nullptr;           // the run-time B (MatmulProblem::b_runtime)
 };
 
 class MatmulKernel : public Kernel {

@@ -11,6 +11,10 @@
 //
 // The exact layout pairs k with k+2 so that a u8 dword (a0 a1 a2 a3) splits into
 // (a0, a2) and (a1, a3) words with one and-mask and one shift.
+//
+// A run-time B (attention: both operands are activations) is packed one column
+// block at a time by the kernel call itself (pack_block_*), into the same layout,
+// from B stored [K][N] or transposed [N][K].
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,8 +44,20 @@ struct PackedB {
     int64_t batch_bytes = 0;   // n_blocks * block_bytes
 };
 
+// The geometry of a packing (data left empty); elem_bytes 1 (u8s8) or 2 (s16).
+PackedB packed_layout(int64_t k, int64_t n, int64_t nb, int64_t elem_bytes);
+
 PackedB pack_u8s8(const int8_t* b, int64_t batch, int64_t k, int64_t n, int64_t nb);
 PackedB pack_s16(const int8_t* b, int64_t batch, int64_t k, int64_t n, int64_t nb);
+
+// One column block (columns [n0, n0 + nb), zero past N and past K) of one batch
+// element's B into `out`, block_bytes of the layout above. B is [K][N], or [N][K]
+// when `transposed`.
+void pack_block_u8s8(const int8_t* b, int64_t k, int64_t n, bool transposed, int64_t n0, int64_t nb, int8_t* out);
+void pack_block_s16(const int8_t* b, int64_t k, int64_t n, bool transposed, int64_t n0, int64_t nb, int16_t* out);
+// compensation() for the same block: nb values, 0 past N.
+void block_compensation(const int8_t* b, int64_t k, int64_t n, bool transposed, int64_t n0, int64_t nb,
+                        int64_t shift, int32_t* out);
 
 // comp[batch][n_blocks*nb] = -(shift) · Σ_k B[k][n] in s32 (wrapping: the kernel's
 // s32 sums are exact modulo 2^32, and the final value is known to fit), with

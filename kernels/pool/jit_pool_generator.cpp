@@ -9,6 +9,7 @@
 
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
+#include "jit/lane_io.hpp"
 
 namespace octet::kernels::pool_jit {
 
@@ -44,8 +45,9 @@ private:
     const Reg64 reg_args = rdi, reg_src_row = r8, reg_dst_row = r9, reg_khc = r10, reg_rowc = r11;
     const Reg64 reg_src_ox = r12, reg_dst_ox = r13, reg_c = rbx, reg_ks = rcx, reg_cnt = rdx, reg_tmp = rax,
                 reg_loop = rsi;
-    // Vector registers: 0..3 accumulators, 4..7 loads, 8 divisor, 9/10 bounds, 11 max init.
-    static constexpr int v_div = 8, v_lo = 9, v_hi = 10, v_init = 11;
+    // Vector registers: 0..3 accumulators, 4..7 loads, 8 divisor, 9/10 bounds, 11 max init,
+    // 12 scratch of the s32 lane moves.
+    static constexpr int v_div = 8, v_lo = 9, v_hi = 10, v_init = 11, v_lane_tmp = 12;
 
     bool is_max() const { return d_.alg == PoolAlg::max; }
 
@@ -93,6 +95,8 @@ private:
         if (n - off >= 2) { if constexpr (vex) vpextrw(ptr[a + off], x, off / 2); else pextrw(ptr[a + off], x, off / 2); off += 2; }
         if (n - off >= 1) { if constexpr (vex) vpextrb(ptr[a + off], x, off); else pextrb(ptr[a + off], x, off); }
     }
+    // s32 lanes <-> u8/s8 bytes, tail-safe (jit/lane_io.hpp, PostOpEmitter's copy); k2 masks tails.
+    jit::LaneIo<kIsa> lanes() { return jit::LaneIo<kIsa>(*this, 2, v_lane_tmp); }
     void set_mask(int n) {  // AVX-512: k2 = first n elements
         mov(reg_tmp, n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1);
         kmovq(k2, reg_tmp);
@@ -177,44 +181,20 @@ private:
         for_taps(s, [&](const RegExp& a) {
             for (int i = 0; i < nv; ++i) {
                 const Vmm t(4 + i);
-                const Xmm tx(4 + i);
-                const RegExp at = a + i * simd_w;
-                if (n == simd_w) {
-                    if constexpr (vex) { if (sgn_) vpmovsxbd(t, ptr[at]); else vpmovzxbd(t, ptr[at]); }
-                    else { if (sgn_) pmovsxbd(t, ptr[at]); else pmovzxbd(t, ptr[at]); }
-                } else {
-                    if constexpr (mask) vmovdqu8(tx | k2 | T_z, ptr[at]); else load_bytes(tx, at, n);
-                    if constexpr (vex) { if (sgn_) vpmovsxbd(t, tx); else vpmovzxbd(t, tx); }
-                    else { if (sgn_) pmovsxbd(t, tx); else pmovzxbd(t, tx); }
-                }
+                lanes().load_bytes_to_s32(t, a + i * simd_w, n, sgn_);
                 if constexpr (vex) vpaddd(Vmm(i), Vmm(i), t); else paddd(Vmm(i), t);
             }
         });
         for (int i = 0; i < nv; ++i) {
             const Vmm v(i);
-            const Xmm x(i);
             // float(sum) / float(count), clamp (NaN cannot occur: count >= 1), round half to even.
             if constexpr (vex) {
                 vcvtdq2ps(v, v); vdivps(v, v, Vmm(v_div)); vmaxps(v, v, Vmm(v_lo)); vminps(v, v, Vmm(v_hi)); vcvtps2dq(v, v);
             } else {
                 cvtdq2ps(v, v); divps(v, Vmm(v_div)); maxps(v, Vmm(v_lo)); minps(v, Vmm(v_hi)); cvtps2dq(v, v);
             }
-            const RegExp o = reg_dst_ox + reg_c + i * simd_w;
-            if constexpr (mask) {  // lanes are in range: the saturating pack is exact
-                const Xmm p(4 + i);
-                if (sgn_) vpmovsdb(p, v); else vpmovusdb(p, v);
-                if (n == simd_w) vmovdqu8(ptr[o], p); else vmovdqu8(ptr[o] | k2, p);
-            } else if constexpr (vex) {
-                const Xmm hi(4 + i);
-                vextracti128(hi, Ymm(i), 1);
-                vpackssdw(x, x, hi);
-                if (sgn_) vpacksswb(x, x, x); else vpackuswb(x, x, x);
-                if (n == simd_w) vmovq(ptr[o], x); else store_bytes(o, x, n);
-            } else {
-                packssdw(x, x);
-                if (sgn_) packsswb(x, x); else packuswb(x, x);
-                if (n == simd_w) movd(ptr[o], x); else store_bytes(o, x, n);
-            }
+            // Lanes are in range: the saturating pack is exact.
+            lanes().store_bytes(reg_dst_ox + reg_c + i * simd_w, v, n, sgn_);
         }
     }
 

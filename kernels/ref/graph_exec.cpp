@@ -4,6 +4,7 @@
 
 #include "kernels/ref/common.hpp"
 #include "kernels/ref/int8_ops.hpp"
+#include "kernels/ref/quantize_linear.hpp"
 #include "kernels/ref/ref.hpp"
 
 namespace octet::kernels::ref {
@@ -24,6 +25,7 @@ const std::map<std::string, Kernel>& kernel_table() {
         {"Unsqueeze", reshape_like},    {"Transpose", transpose},
         {"Interpolate", interpolate},   {"MVN", mvn},
         {"Softmax", softmax},           {"FakeQuantize", fake_quantize_op},
+        {"QuantizeLinear", quantize_linear_op},  // ONNX exact quantization
         // The LPT's internal int8 ops (kernels/ref/int8_ops.cpp).
         {"Quantize", quantize_op},      {"Dequantize", dequantize_op},
         {"ConvolutionI8", convolution_i8_op}, {"MatMulI8", matmul_i8_op},

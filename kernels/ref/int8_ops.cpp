@@ -61,11 +61,18 @@ ConvProblem conv_problem_of(const ir::Node& n, const ir::TensorDesc& data_desc, 
     const int64_t icg = w[1], kh = w[2], kw = w[3];
     const int8_t* src = weights.data<int8_t>();
     p.weights.resize(size_t(weights.numel()));
+    // Written in destination order (sequential stores): this runs over every weight at compile time.
+    if (kh * kw == 1) {
+        std::memcpy(p.weights.data(), src, p.weights.size());
+        return p;
+    }
     for (int64_t o = 0; o < d.oc; ++o)
-        for (int64_t c = 0; c < icg; ++c)
-            for (int64_t y = 0; y < kh; ++y)
-                for (int64_t x = 0; x < kw; ++x)
-                    p.weights[size_t(((o * kh + y) * kw + x) * icg + c)] = src[((o * icg + c) * kh + y) * kw + x];
+        for (int64_t y = 0; y < kh; ++y)
+            for (int64_t x = 0; x < kw; ++x) {
+                int8_t* dst = p.weights.data() + ((o * kh + y) * kw + x) * icg;
+                const int8_t* s = src + (o * icg * kh + y) * kw + x;
+                for (int64_t c = 0; c < icg; ++c) dst[c] = s[c * kh * kw];
+            }
     return p;
 }
 

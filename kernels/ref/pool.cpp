@@ -1,11 +1,13 @@
-// MaxPool (every element type) and AvgPool (f32) over H,W of NCHW data, with
+// MaxPool (every element type) and AvgPool (f32, and u8/s8 after the LPT) over H,W of NCHW data, with
 // the window geometry of ir/ops/conv_geometry.hpp. Padding never wins a max.
 // AvgPool divides by the window's elements inside the input (exclude_pad) or
 // inside input + pads; the part of a ceil-mode window past the end padding is
 // never counted (as OpenVINO's reference).
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
+#include "ir/epilogue.hpp"
 #include "ir/ops/conv_geometry.hpp"
 #include "kernels/ref/common.hpp"
 
@@ -74,30 +76,46 @@ Tensors max_pool(const ir::Node& n, const Tensors& in) {
 
 Tensors avg_pool(const ir::Node& n, const Tensors& in) {
     expect_inputs(n, in, 1);
-    expect_type(n, in, 0, ir::ElemType::f32);
+    if (!ir::is_int8(in[0].type())) expect_type(n, in, 0, ir::ElemType::f32);
     ir::Tensor y = make_output(n);
     const ir::Window2D w = pool_geometry(n, in, y);
     const bool exclude_pad = n.attrs.get_bool("exclude_pad", false);
     const ir::Shape& xs = in[0].shape();
     const int64_t H = xs[2], W = xs[3];
-    const float* src = in[0].data<float>();
-    float* dst = y.data<float>();
-    for_each_window(xs, w, [&](int64_t plane, int64_t oh, int64_t ow, int64_t hs, int64_t ws, int64_t h0,
-                               int64_t h1, int64_t w0, int64_t w1) {
-        const float* p = src + plane * H * W;
-        float s = 0.f;
-        for (int64_t h = h0; h < h1; ++h)
-            for (int64_t c = w0; c < w1; ++c) s += p[h * W + c];
-        int64_t count;
-        if (exclude_pad) {
-            count = std::max<int64_t>(h1 - h0, 0) * std::max<int64_t>(w1 - w0, 0);
-        } else {  // clip to the padded input [-pt, H + pb)
-            const int64_t ph = std::min(hs + w.kh, H + w.pb) - std::max(hs, -w.pt);
-            const int64_t pw = std::min(ws + w.kw, W + w.pr) - std::max(ws, -w.pl);
-            count = std::max<int64_t>(ph, 0) * std::max<int64_t>(pw, 0);
-        }
-        dst[(plane * w.oh + oh) * w.ow + ow] = count > 0 ? s / float(count) : 0.f;
-    });
+    // f32 sums in f32; u8/s8 (after the LPT) sum in s32, then one f32 division
+    // rounded half to even and saturated, as kernels/pool/ref.hpp (the numeric contract).
+    auto run = [&](auto* src, auto* dst, auto zero) {
+        using Acc = decltype(zero);
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(src)>>;
+        for_each_window(xs, w, [&](int64_t plane, int64_t oh, int64_t ow, int64_t hs, int64_t ws, int64_t h0,
+                                   int64_t h1, int64_t w0, int64_t w1) {
+            const T* p = src + plane * H * W;
+            Acc s = zero;
+            for (int64_t h = h0; h < h1; ++h)
+                for (int64_t c = w0; c < w1; ++c) s += p[h * W + c];
+            int64_t count;
+            if (exclude_pad) {
+                count = std::max<int64_t>(h1 - h0, 0) * std::max<int64_t>(w1 - w0, 0);
+            } else {  // clip to the padded input [-pt, H + pb)
+                const int64_t ph = std::min(hs + w.kh, H + w.pb) - std::max(hs, -w.pt);
+                const int64_t pw = std::min(ws + w.kw, W + w.pr) - std::max(ws, -w.pl);
+                count = std::max<int64_t>(ph, 0) * std::max<int64_t>(pw, 0);
+            }
+            T& out = dst[(plane * w.oh + oh) * w.ow + ow];
+            if constexpr (std::is_same_v<T, float>) {
+                out = count > 0 ? s / float(count) : 0.f;
+            } else {
+                volatile float v = float(s);  // volatile: one plain division, as divps does
+                v = v / float(count > 0 ? count : 1);
+                out = count > 0 ? T(ir::saturate_round(v, ir::ElemTypeOf<T>::value)) : T(0);
+            }
+        });
+    };
+    switch (in[0].type()) {
+    case ir::ElemType::u8: run(in[0].data<uint8_t>(), y.data<uint8_t>(), int32_t(0)); break;
+    case ir::ElemType::s8: run(in[0].data<int8_t>(), y.data<int8_t>(), int32_t(0)); break;
+    default: run(in[0].data<float>(), y.data<float>(), 0.f); break;
+    }
     return {y};
 }
 

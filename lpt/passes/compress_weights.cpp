@@ -62,9 +62,9 @@ bool compress_weights(Rewriter& rw) {
         for (size_t d = size_t(axis) + 1; d < ws.size(); ++d) inner *= ws[d];
         const float* pw = w->data<float>();
         int8_t* pq = s8.data<int8_t>();
-        for (int64_t i = 0; i < w->numel(); ++i) {
+        for (int64_t i = 0; i < w->numel(); i += inner) {
             const int64_t c = (i / inner) % channels;
-            pq[i] = int8_t(fake_quantize_index(pw[i], at(0, c), at(1, c), int(levels)) + grid[size_t(c)].qlow);
+            fake_quantize_indices(pw + i, inner, at(0, c), at(1, c), int(levels), grid[size_t(c)].qlow, pq + i);
         }
         ir::Node cn;
         cn.name = fq.name + "/compressed";

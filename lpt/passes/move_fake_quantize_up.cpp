@@ -1,4 +1,4 @@
-// FakeQuantize moved above MaxPool and data-movement ops. With per-tensor
+// FakeQuantize moved above MaxPool, nearest Interpolate and data-movement ops. With per-tensor
 // ranges FakeQuantize is one monotone function applied element-wise, so
 // FQ(max(window)) == max(FQ(window)) and FQ(reshape(x)) == reshape(FQ(x))
 // exactly; afterwards the op producing x can requantize in its epilogue.
@@ -8,7 +8,9 @@ namespace octet::lpt::passes {
 
 namespace {
 
-bool movable(const std::string& op) {
+bool movable(const ir::Node& n) {
+    const std::string& op = n.op;
+    if (op == "Interpolate") return n.attrs.get_string("mode", "") == "nearest";  // selects elements only
     return op == "MaxPool" || op == "Reshape" || op == "Transpose" || op == "Squeeze" || op == "Unsqueeze";
 }
 
@@ -33,7 +35,7 @@ bool move_fake_quantize_up(Rewriter& rw) {
         for (int id = 0; id < rw.size(); ++id) {
             if (!rw.alive(id) || rw.node(id).op != "FakeQuantize") continue;
             const int op = rw.node(id).inputs[0].node;
-            if (!movable(rw.node(op).op) || rw.single_use({op, 0}) != id || !per_tensor_ranges(rw, rw.node(id))) continue;
+            if (!movable(rw.node(op)) || rw.single_use({op, 0}) != id || !per_tensor_ranges(rw, rw.node(id))) continue;
             if (rw.node(op).op != "MaxPool" && rw.node(op).inputs.size() != 1) continue;
             // x -> op -> fq -> readers   becomes   x -> fq -> op -> readers
             rw.replace_uses({id, 0}, {op, 0});

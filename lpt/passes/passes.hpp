@@ -9,15 +9,21 @@ namespace octet::lpt::passes {
 // FakeQuantize on a Constant read as Convolution/MatMul weights -> s8 Constant +
 // per-output-channel Dequantize (weights 4x smaller, no FakeQuantize at run time).
 bool compress_weights(Rewriter& rw);
-// FakeQuantize(MaxPool|Reshape|Transpose|Squeeze|Unsqueeze(x)) -> op(FakeQuantize(x)):
+// FakeQuantize(MaxPool|Reshape|Transpose|Squeeze|Unsqueeze|nearest Interpolate(x)) -> op(FakeQuantize(x)):
 // exact for per-tensor ranges (FakeQuantize is monotone and element-wise), and it
 // lets the producer of x requantize in its epilogue.
 bool move_fake_quantize_up(Rewriter& rw);
 // FakeQuantize on an activation -> Quantize (u8/s8) + Dequantize.
 bool decompose_fake_quantize(Rewriter& rw);
-// Dequantize pushed below MaxPool / data movement / nearest Interpolate / Concat
-// (equal scales) so those run on int8.
+// Dequantize pushed below MaxPool / AvgPool / data movement / nearest Interpolate
+// so those run on int8.
 bool propagate_dequantization(Rewriter& rw);
+// Concat of inputs with one and the same per-tensor Dequantize -> int8 Concat +
+// that Dequantize (then propagate_dequantization runs again below it).
+bool propagate_through_concat(Rewriter& rw);
+// Relu / Clamp of a per-tensor dequantized int8 tensor -> integer Clamp (bounds
+// on the grid or never binding) + the Dequantize below it.
+bool clamp_in_integer_domain(Rewriter& rw);
 // Convolution / MatMul of dequantized operands -> ConvolutionI8 / MatMulI8 (s32)
 // + one Dequantize with scale = s_x * s_w[oc] (zero point as src compensation).
 bool int8_operations(Rewriter& rw);

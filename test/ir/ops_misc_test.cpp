@@ -94,10 +94,11 @@ TEST_CASE("ops: the op table", "[ir][ops]") {
     for (const char* op : {"Parameter", "Constant", "Result", "Convolution", "MatMul", "MaxPool", "AvgPool", "Relu",
                            "Clamp", "Gelu", "Add", "Subtract", "Multiply", "Concat", "Reshape", "Transpose", "Squeeze",
                            "Unsqueeze", "Interpolate", "MVN", "Softmax", "FakeQuantize", "Convert",
+                           "QuantizeLinear",  // ONNX's exact quantization (the ONNX importer)
                            // the LPT's internal int8 ops
                            "Quantize", "Dequantize", "ConvolutionI8", "MatMulI8"})
         REQUIRE(is_known_op(op));
-    REQUIRE(known_ops().size() == 27);
+    REQUIRE(known_ops().size() == 28);
     REQUIRE_FALSE(is_known_op("relu"));
     REQUIRE_FALSE(is_known_op("GroupConvolution"));
     REQUIRE_THROWS_AS(infer_outputs(make_node("Foo"), {}), UnsupportedError);

@@ -4,9 +4,6 @@
 // that touches memory past its last element crashes the test.
 #include <catch2/catch.hpp>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -22,6 +19,7 @@
 #include "jit/cpu.hpp"
 #include "jit/generator.hpp"
 #include "jit/kernel_requantize.hpp"
+#include "../kernels/kernel_test_util.hpp"
 
 using namespace octet;
 using namespace octet::jit;
@@ -30,30 +28,7 @@ using ir::PostOp;
 
 namespace {
 
-// `bytes` of memory whose last byte is followed by an inaccessible page.
-class GuardedBuffer {
-public:
-    explicit GuardedBuffer(size_t bytes) : bytes_(bytes) {
-        const size_t page = size_t(sysconf(_SC_PAGESIZE));
-        map_size_ = (bytes + page - 1) / page * page + page;
-        void* p = mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        REQUIRE(p != MAP_FAILED);
-        base_ = static_cast<uint8_t*>(p);
-        REQUIRE(mprotect(base_ + map_size_ - page, page, PROT_NONE) == 0);
-        data_ = base_ + map_size_ - page - bytes;
-    }
-    ~GuardedBuffer() { munmap(base_, map_size_); }
-    GuardedBuffer(const GuardedBuffer&) = delete;
-    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-    uint8_t* data() { return data_; }
-    template <typename T> T* as() { return reinterpret_cast<T*>(data_); }
-    size_t size() const { return bytes_; }
-    void fill(const void* src) { std::memcpy(data_, src, bytes_); }
-private:
-    size_t bytes_, map_size_;
-    uint8_t* base_;
-    uint8_t* data_;
-};
+using GuardedBuffer = kernel_test::GuardedBytes;
 
 // The one NaN the data uses: the x86 default NaN, which 0×Inf and Inf−Inf also
 // give, so that results never depend on which of two NaN operands wins.
@@ -123,6 +98,14 @@ struct GuardedParams {
 
 std::set<std::string> g_executed, g_generated_only;
 
+// Natively every ISA is generated and run where the CPU can. Inside the emu lane only the
+// lane's ISA: the native lanes cover the others, and generating and running all of them
+// cost Bochs ~30 s of guest time per model on the chain sweep alone.
+std::vector<Isa> sweep_isas() {
+    if (emu::in_emu_lane()) return emu::sweep_isas();
+    return {std::begin(kAllIsas), std::end(kAllIsas)};
+}
+
 // Generates the case's kernel for every ISA; runs it where the CPU can and
 // compares with the reference byte for byte.
 void check_case(const Case& c) {
@@ -136,7 +119,7 @@ void check_case(const Case& c) {
         res->fill(c.residual.data());
     }
     GuardedParams params(c.e);
-    for (Isa isa : kAllIsas) {
+    for (Isa isa : sweep_isas()) {
         RequantizeKernel k(isa, c.e, c.channels);
         REQUIRE(k.generator().code_size() > 0);
         if (!isa_supported(isa)) {
@@ -160,6 +143,7 @@ void check_case(const Case& c) {
         std::memset(dst.data(), 0x5a, dst.size());
         k(acc.as<int32_t>(), res ? res->data() : nullptr, dst.data(), c.rows);
         CHECK(std::memcmp(dst.data(), want.data(), want.size()) == 0);
+        emu::note_case(isa, std::string("requant_") + isa_name(isa));  // one type per ISA, not per shape
     }
 }
 
@@ -201,18 +185,7 @@ Case make_case(std::mt19937& rng, ElemType dst, int channels, const std::vector<
     const size_t n = size_t(rows) * size_t(channels);
     c.acc.resize(n);
     for (int32_t& a : c.acc) a = draw_acc(rng);
-    if (const PostOp* s = c.e.sum_op()) {
-        c.residual.resize(n * ir::elem_size(s->sum_type));
-        if (s->sum_type == ElemType::f32) {
-            std::uniform_real_distribution<float> u(-300.f, 300.f);
-            for (size_t i = 0; i < n; ++i) {
-                float f = (rng() % 4 == 0) ? std::round(u(rng)) + 0.5f : u(rng);
-                std::memcpy(&c.residual[i * 4], &f, 4);
-            }
-        } else {
-            for (uint8_t& b : c.residual) b = uint8_t(rng());  // 0..255 / -128..127
-        }
-    }
+    c.residual = kernel_test::random_residual(c.e, n, rng, 300.f);
     return c;
 }
 

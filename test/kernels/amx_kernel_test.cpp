@@ -104,7 +104,7 @@ std::vector<uint8_t> run_matmul(const MatmulKernel& k, const MatmulCase& c, int 
         res = std::make_unique<GuardedBytes>(c.residual.size());
         res->fill(c.residual.data());
     }
-    MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data()};
+    MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data(), nullptr};
     const int64_t units = k.work_units();
     for (int s = 0; s < splits; ++s) k.run(args, units * s / splits, units * (s + 1) / splits);
     return std::vector<uint8_t>(dst.data(), dst.data() + dst.size());
@@ -120,6 +120,9 @@ TEST_CASE("amx matmul: declines what it is not for", "[kernels][matmul][amx]") {
     MatmulCase small = make_matmul_case(1, 1, 64, 64, ElemType::u8, 0, 0);
     CHECK_FALSE(make_matmul_amx_kernel(small.p, Isa::amx, why));
     CHECK(why.find("M = 1") != std::string::npos);
+    c.p.b_runtime = true;
+    CHECK_FALSE(make_matmul_amx_kernel(c.p, Isa::amx, why));
+    CHECK(why.find("run-time B") != std::string::npos);
 }
 
 TEST_CASE("amx matmul: bit-exact sweep over tails, types and post-ops", "[kernels][matmul][amx]") {
@@ -142,7 +145,7 @@ TEST_CASE("amx matmul: bit-exact sweep over tails, types and post-ops", "[kernel
                 CHECK(kern->exec_type() == "jit_amx_I8");
                 ++generated;
                 if (!run_here) {
-                    MatmulArgs none{c.a.data(), nullptr, nullptr};
+                    MatmulArgs none{c.a.data(), nullptr, nullptr, nullptr};
                     CHECK_THROWS_AS(kern->run(none, 0, kern->work_units()), UnsupportedError);
                     continue;
                 }

@@ -4,9 +4,6 @@
 // PROT_NONE page right after src, residual and dst to catch any access past them.
 #include <catch2/catch.hpp>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +16,9 @@
 #include "../emu/emu_cases.hpp"
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
+#include "kernel_test_util.hpp"
 #include "kernels/conv/desc.hpp"
+#include "kernels/conv/jit_dw_generator.hpp"
 #include "kernels/conv/jit_dw_kernel.hpp"
 #include "kernels/conv/ref.hpp"
 
@@ -30,42 +29,9 @@ using jit::Isa;
 
 namespace {
 
-// `bytes` whose last byte sits right before a PROT_NONE page.
-class GuardedBuffer {
-public:
-    explicit GuardedBuffer(size_t bytes) : bytes_(bytes) {
-        const size_t page = size_t(sysconf(_SC_PAGESIZE));
-        map_bytes_ = (bytes + page - 1) / page * page + page;
-        void* m = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        REQUIRE(m != MAP_FAILED);
-        base_ = static_cast<uint8_t*>(m);
-        REQUIRE(mprotect(base_ + map_bytes_ - page, page, PROT_NONE) == 0);
-        data_ = base_ + map_bytes_ - page - bytes;
-    }
-    ~GuardedBuffer() { munmap(base_, map_bytes_); }
-    GuardedBuffer(const GuardedBuffer&) = delete;
-    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-    uint8_t* data() { return data_; }
-    size_t size() const { return bytes_; }
-
-private:
-    size_t bytes_, map_bytes_;
-    uint8_t* base_;
-    uint8_t* data_;
-};
-
-constexpr Isa kGenIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
-
-// In the emu lane (or under OCTET_MAX_ISA) the lane's ISAs; otherwise every
-// ISA this CPU runs, avx_vnni included (no cap admits it beside AVX-512).
-std::vector<Isa> executed_isas() {
-    const char* cap = std::getenv("OCTET_MAX_ISA");
-    if (emu::in_emu_lane() || (cap && *cap)) return emu::sweep_isas();
-    std::vector<Isa> v;
-    for (Isa i : kGenIsas)
-        if (jit::isa_supported(i)) v.push_back(i);
-    return v;
-}
+using GuardedBuffer = kernel_test::GuardedBytes;
+using kernel_test::executed_isas;
+using kernel_test::kGenIsas;
 
 std::vector<uint8_t> random_bytes(size_t n, std::mt19937& rng) {
     std::vector<uint8_t> v(n);
@@ -238,4 +204,39 @@ TEST_CASE("dw jit: MobileNet depthwise layers at mb1, best ISA", "[kernels][conv
     }
     std::printf("dw jit: %d MobileNet dw layers bit-exact at %s\n", layers, jit::isa_name(isa));
     CHECK(layers == 9);
+}
+
+// The byte-lane form (jit_dw_generator.hpp: AVX-512 VNNI, u8 -> u8, no zero
+// point, no sum, 64 channels or more): channel tails within the 64-channel
+// block and its 4-channel lane groups, every per-channel epilogue vector indexed (so the lane
+// permutation of each is exercised), with and without relu/clamp.
+TEST_CASE("dw jit: byte-lane form bit-exact (channel blocks, permuted epilogue vectors)",
+          "[kernels][conv][dw][jit][emu]") {
+    std::mt19937 rng(99);
+    const int channels[] = {64, 97, 100, 111, 127, 128, 192, 243};  // tails of 33..63 channels take this form
+    const char* geoms[] = {"ih6iw7kh3kw3ph1pw1", "ih7iw9kh3kw3sh2sw2ph1pw1", "ih5iw11oh5ow6kh3kw3sh1sw2ph1pw0",
+                           "ih7iw7kh3kw3dh1dw1ph2pw2", "ih4iw20kh5kw5ph2pw2"};
+    int i = 0, executed = 0, byte_form = 0;
+    for (const char* g : geoms)
+        for (int c : channels) {
+            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
+                                     std::to_string(c) + g;
+            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+            std::uniform_real_distribution<float> f(0.5f, 6.f), sh(-40.f, 90.f);
+            p.epilogue.out_scale.clear();
+            for (int64_t oc = 0; oc < c; ++oc) {
+                p.epilogue.out_scale.push_back(f(rng));
+                p.epilogue.out_shift.push_back(sh(rng));
+            }
+            conv_dw::Conf conf;
+            conf.d = p.desc;
+            conf.epilogue = p.epilogue;
+            byte_form += conv_dw::byte_lanes(conf, Isa::avx512_core_vnni) ? 1 : 0;
+            executed += check_problem(p, rng, false);
+        }
+    const char* off = std::getenv("OCTET_DW_BYTE_LANES");  // =0 disables the form (A/B timing)
+    if (off && std::strcmp(off, "0") == 0) WARN("OCTET_DW_BYTE_LANES=0: the byte-lane form is off");
+    else CHECK(byte_form == int(std::size(channels) * std::size(geoms)));
+    std::printf("dw jit byte-lane sweep: %d problem x ISA runs executed bit-exact\n", executed);
+    CHECK(executed > 0);
 }

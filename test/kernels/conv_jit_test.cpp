@@ -5,9 +5,6 @@
 // residual end at a PROT_NONE page, so a read or write past them crashes.
 #include <catch2/catch.hpp>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <algorithm>
 #include <cmath>
@@ -21,6 +18,7 @@
 
 #include "ir/epilogue.hpp"
 #include "jit/cpu.hpp"
+#include "kernel_test_util.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/pack.hpp"
 #include "kernels/conv/ref.hpp"
@@ -35,26 +33,7 @@ using jit::Isa;
 
 namespace {
 
-class GuardedBuffer {
-public:
-    explicit GuardedBuffer(size_t bytes) {
-        const size_t page = size_t(sysconf(_SC_PAGESIZE));
-        map_size_ = (bytes + page - 1) / page * page + page;
-        void* p = mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        REQUIRE(p != MAP_FAILED);
-        base_ = static_cast<uint8_t*>(p);
-        REQUIRE(mprotect(base_ + map_size_ - page, page, PROT_NONE) == 0);
-        data_ = base_ + map_size_ - page - bytes;
-    }
-    ~GuardedBuffer() { munmap(base_, map_size_); }
-    GuardedBuffer(const GuardedBuffer&) = delete;
-    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-    uint8_t* data() { return data_; }
-private:
-    size_t map_size_;
-    uint8_t* base_;
-    uint8_t* data_;
-};
+using GuardedBuffer = kernel_test::GuardedBytes;
 
 constexpr Isa kIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
 
@@ -212,16 +191,7 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     const PostOp* sum = p.epilogue.sum_op();
     const size_t rsz = sum ? ir::elem_size(sum->sum_type) : 0;
     const auto src = random_bytes(size_t(d.src_elems()), rng);
-    std::vector<uint8_t> res;
-    if (sum) {
-        if (sum->sum_type == ElemType::f32) {
-            const auto f = random_vec(d.dst_elems(), -20.f, 20.f, rng);
-            res.resize(f.size() * 4);
-            std::memcpy(res.data(), f.data(), res.size());
-        } else {
-            res = random_bytes(size_t(d.dst_elems()), rng);
-        }
-    }
+    const std::vector<uint8_t> res = kernel_test::random_residual(p.epilogue, size_t(d.dst_elems()), rng, 20.f);
     std::vector<uint8_t> want(size_t(d.dst_elems()) * dsz);
     ref::conv_int8(d, cfg.src, src.data(), p.weights.data(), cfg.zp, p.epilogue, sum ? res.data() : nullptr,
                    want.data());

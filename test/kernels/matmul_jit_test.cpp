@@ -5,9 +5,6 @@
 // dst end right before a PROT_NONE page, so any read or write past them faults.
 #include <catch2/catch.hpp>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -24,6 +21,7 @@
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
+#include "kernel_test_util.hpp"
 #include "kernels/matmul/desc.hpp"
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 #include "kernels/matmul/pack.hpp"
@@ -37,34 +35,12 @@ using jit::Isa;
 
 namespace {
 
-// `bytes` of memory whose last byte sits right before a PROT_NONE page.
-class GuardedBuffer {
-public:
-    explicit GuardedBuffer(size_t bytes) : bytes_(bytes) {
-        const size_t page = size_t(sysconf(_SC_PAGESIZE));
-        data_pages_ = (bytes + page - 1) / page;
-        map_bytes_ = (data_pages_ + 1) * page;
-        void* m = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        REQUIRE(m != MAP_FAILED);
-        base_ = static_cast<uint8_t*>(m);
-        REQUIRE(mprotect(base_ + data_pages_ * page, page, PROT_NONE) == 0);
-        data_ = base_ + data_pages_ * page - bytes;
-    }
-    ~GuardedBuffer() { munmap(base_, map_bytes_); }
-    GuardedBuffer(const GuardedBuffer&) = delete;
-    GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-    uint8_t* data() { return data_; }
-    size_t size() const { return bytes_; }
-
-private:
-    size_t bytes_, data_pages_ = 0, map_bytes_ = 0;
-    uint8_t* base_ = nullptr;
-    uint8_t* data_ = nullptr;
-};
+using kernel_test::GuardedBytes;
 
 struct Case {
-    MatmulProblem p;
+    MatmulProblem p;                   // p.b plain [batch][K][N] (the reference's), also for a run-time B
     std::vector<uint8_t> a, residual;  // raw bytes
+    std::vector<int8_t> b_stored;      // a run-time B as the kernel reads it ([K][N] or [N][K] per batch)
 };
 
 enum class Weights { full, safe, extreme };
@@ -122,18 +98,7 @@ Case make_case(int64_t batch, int64_t m, int64_t k, int64_t n, ElemType a_t, int
     }
     e.out_scale = per_channel(rng, n, (variant / 5) % 3, 0.5f, 2.f);
     e.out_shift = per_channel(rng, n, (variant / 7) % 3, -3.f, 3.f);
-    if (const ir::PostOp* sum = e.sum_op()) {
-        c.residual.resize(size_t(c.p.desc.dst_elems()) * ir::elem_size(sum->sum_type));
-        if (sum->sum_type == ElemType::f32) {
-            std::uniform_real_distribution<float> r(-100.f, 100.f);
-            for (size_t i = 0; i < c.residual.size() / 4; ++i) {
-                const float f = r(rng);
-                std::memcpy(c.residual.data() + 4 * i, &f, 4);
-            }
-        } else {
-            for (uint8_t& x : c.residual) x = uint8_t(byte(rng));
-        }
-    }
+    c.residual = kernel_test::random_residual(e, size_t(c.p.desc.dst_elems()), rng, 100.f);
     return c;
 }
 
@@ -146,15 +111,20 @@ std::vector<uint8_t> reference(const Case& c) {
 
 // Runs k on guarded copies of the case's buffers, in `splits` ranges of work units.
 std::vector<uint8_t> run_guarded(const MatmulKernel& k, const Case& c, int splits = 1) {
-    GuardedBuffer a(c.a.size()), dst(size_t(c.p.desc.dst_elems()) * ir::elem_size(c.p.epilogue.dst_type));
+    GuardedBytes a(c.a.size()), dst(size_t(c.p.desc.dst_elems()) * ir::elem_size(c.p.epilogue.dst_type));
     std::memcpy(a.data(), c.a.data(), c.a.size());
     std::memset(dst.data(), 0xA5, dst.size());
-    std::unique_ptr<GuardedBuffer> res;
+    std::unique_ptr<GuardedBytes> res;
     if (!c.residual.empty()) {
-        res = std::make_unique<GuardedBuffer>(c.residual.size());
+        res = std::make_unique<GuardedBytes>(c.residual.size());
         std::memcpy(res->data(), c.residual.data(), c.residual.size());
     }
-    MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data()};
+    std::unique_ptr<GuardedBytes> b;
+    if (c.p.b_runtime) {
+        b = std::make_unique<GuardedBytes>(c.b_stored.size());
+        std::memcpy(b->data(), c.b_stored.data(), c.b_stored.size());
+    }
+    MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data(), b ? b->as<int8_t>() : nullptr};
     const int64_t units = k.work_units();
     for (int s = 0; s < splits; ++s) k.run(args, units * s / splits, units * (s + 1) / splits);
     return std::vector<uint8_t>(dst.data(), dst.data() + dst.size());
@@ -352,4 +322,107 @@ TEST_CASE("matmul jit: FC and BERT shapes at the best ISA", "[kernels][matmul][j
         }
     }
     ran.print("big shapes");
+}
+
+namespace {
+
+// The case with its B given at run time, stored transposed ([N][K]) or not.
+Case with_runtime_b(Case c, bool transposed) {
+    const MatmulDesc& d = c.p.desc;
+    c.p.b_runtime = true;
+    c.p.b_transposed = transposed;
+    c.b_stored.resize(c.p.b.size());
+    for (int64_t bi = 0; bi < d.batch(); ++bi)
+        for (int64_t r = 0; r < d.k; ++r)
+            for (int64_t j = 0; j < d.n; ++j) {
+                const int64_t at = transposed ? (bi * d.n + j) * d.k + r : (bi * d.k + r) * d.n + j;
+                c.b_stored[size_t(at)] = c.p.b[size_t((bi * d.k + r) * d.n + j)];
+            }
+    return c;
+}
+
+// The kernel's problem: without the plain B, so that the kernel can only read the run-time one.
+MatmulProblem runtime_problem(const Case& c) {
+    MatmulProblem p = c.p;
+    p.b.clear();
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("matmul jit: run-time B (attention) bit-exact sweep, plain and transposed", "[kernels][matmul][jit][emu]") {
+    const auto run_isas = run_isas_here();
+    const bool emu_lane = emu::in_emu_lane();
+    Ran ran;
+    int variant = 0;
+    for (int64_t m : {1, 3, 8, 13})
+        for (int64_t k : {1, 5, 64, 67})
+            for (int64_t n : {1, 7, 16, 33}) {
+                ++variant;
+                const int64_t batch = variant % 3 == 0 ? 1 : 3;
+                const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+                const int32_t zp = variant % 4 == 0 ? (a_t == ElemType::u8 ? 3 : -2) : 0;
+                const bool transposed = (variant / 2) % 2 == 0;
+                if (emu_lane && variant % 2 == 0) continue;  // half in Bochs
+                // Full-range B: the pairs a run-time B brings are not known to be safe.
+                const Case c = with_runtime_b(make_case(batch, m, k, n, a_t, zp, variant % 5 == 0 ? Weights::extreme : Weights::full,
+                                                        variant, uint32_t(variant * 13 + 1)),
+                                              transposed);
+                const std::vector<uint8_t> want = reference(c);
+                for (Isa isa : run_isas) {
+                    auto kern = make_jit(runtime_problem(c), isa);
+                    INFO(case_info(c, isa) << " " << kern->name() << " transposed " << transposed);
+                    CHECK(kern->name().rfind("matmul_rt_", 0) == 0);
+                    CHECK((kern->exec_type().find("_exact") != std::string::npos) == !is_vnni(isa));
+                    for (int splits : {1, 2, int(kern->work_units())}) {
+                        const std::vector<uint8_t> got = run_guarded(*kern, c, splits);
+                        REQUIRE(got.size() == want.size());
+                        REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+                    }
+                    ran.note(isa, kern->exec_type());
+                }
+            }
+    ran.print("run-time B");
+    CHECK(!ran.count.empty());
+}
+
+TEST_CASE("matmul jit: run-time B through the registry and the reference kernel", "[kernels][matmul][jit]") {
+    const Case c = with_runtime_b(make_case(2, 5, 19, 11, ElemType::s8, 0, Weights::full, 1, 77), true);
+    const std::vector<uint8_t> want = reference(c);
+    auto ref = make_matmul_ref_kernel(runtime_problem(c));
+    CHECK(std::memcmp(run_guarded(*ref, c, 2).data(), want.data(), want.size()) == 0);
+    auto k = create_matmul_kernel(runtime_problem(c), jit::best_isa());
+    CHECK(k->exec_type().rfind("jit_", 0) == 0);
+    CHECK(std::memcmp(run_guarded(*k, c, 3).data(), want.data(), want.size()) == 0);
+    std::vector<uint8_t> dst(want.size());
+    CHECK_THROWS_AS(k->run(MatmulArgs{c.a.data(), nullptr, dst.data(), nullptr}), ArgumentError);
+    CHECK_THROWS_AS(ref->run(MatmulArgs{c.a.data(), nullptr, dst.data(), nullptr}), ArgumentError);
+}
+
+TEST_CASE("matmul jit: run-time B at BERT's attention shapes, every native ISA", "[kernels][matmul][jit]") {
+    if (emu::in_emu_lane()) {
+        WARN("skipped in the emu lane (large shapes; native runs check them)");
+        return;
+    }
+    Ran ran;
+    // scores = Q·Kᵀ: s8 × s8 (Kᵀ stored [N][K]) -> f32; context = P·V: u8 × s8 -> s8 requantized.
+    Case scores = with_runtime_b(make_case(12, 128, 64, 128, ElemType::s8, 0, Weights::full, 3, 5), true);
+    scores.p.epilogue = ir::Epilogue{};
+    scores.p.epilogue.dst_type = ElemType::f32;
+    scores.p.epilogue.scale = {0.0002f};
+    Case context = with_runtime_b(make_case(12, 128, 128, 64, ElemType::u8, 0, Weights::full, 1, 6), false);
+    context.p.epilogue = ir::Epilogue{};
+    context.p.epilogue.dst_type = ElemType::s8;
+    context.p.epilogue.scale = {0.0001f};
+    context.p.epilogue.out_scale = {40.f};
+    for (const Case* c : {&scores, &context}) {
+        const std::vector<uint8_t> want = reference(*c);
+        for (Isa isa : run_isas_here()) {
+            auto kern = make_jit(runtime_problem(*c), isa);
+            INFO(case_info(*c, isa) << " " << kern->name());
+            REQUIRE(std::memcmp(run_guarded(*kern, *c, 4).data(), want.data(), want.size()) == 0);
+            ran.note(isa, kern->exec_type());
+        }
+    }
+    ran.print("attention");
 }

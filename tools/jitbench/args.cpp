@@ -18,16 +18,6 @@ const std::string& non_empty(const std::string& flag, const std::string& v) {
     return v;
 }
 
-long parse_int(const std::string& flag, const std::string& v, long lo, long hi) {
-    errno = 0;
-    char* end = nullptr;
-    const long x = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno == ERANGE || x < lo || x > hi)
-        throw UsageError(flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", got '" + v + "'");
-    return x;
-}
-
 double parse_seconds(const std::string& flag, const std::string& v) {
     char* end = nullptr;
     const double x = std::strtod(v.c_str(), &end);
@@ -37,6 +27,16 @@ double parse_seconds(const std::string& flag, const std::string& v) {
 }
 
 }  // namespace
+
+long parse_int(const std::string& flag, const std::string& v, long lo, long hi) {
+    errno = 0;
+    char* end = nullptr;
+    const long x = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno == ERANGE || x < lo || x > hi)
+        throw UsageError(flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", got '" + v + "'");
+    return x;
+}
 
 Args parse_args(const std::vector<std::string>& argv) {
     Args a;
@@ -52,6 +52,7 @@ Args parse_args(const std::vector<std::string>& argv) {
         else if (flag == "-t") a.time_s = parse_seconds(flag, value());
         else if (flag == "-nthreads") a.nthreads = int(parse_int(flag, value(), 0, kMaxThreads));
         else if (flag == "-nstreams") a.nstreams = int(parse_int(flag, value(), 1, kMaxStreams));
+        else if (flag == "-memory_limit_mb") a.memory_limit_mb = parse_int(flag, value(), 0, long(1) << 30);
         else if (flag == "-api") {
             const std::string& v = value();
             if (v != "sync" && v != "async") throw UsageError("-api expects sync or async, got '" + v + "'");
@@ -62,7 +63,7 @@ Args parse_args(const std::vector<std::string>& argv) {
                 throw UsageError("-report_type expects average_counters or detailed_counters, got '" +
                                  a.report_type + "'");
         } else if (flag == "-report_folder") a.report_folder = non_empty(flag, value());
-        else if (flag == "-dump_kernels") a.dump_kernels = non_empty(flag, value());
+        else if (flag == "-dump_kernels" || flag == "--dump-kernels") a.dump_kernels = non_empty(flag, value());
         else if (flag == "-json_stats") a.json_stats = non_empty(flag, value());
         else if (flag == "-i") a.inputs = value();
         else if (flag == "-o") a.outputs = value();
@@ -91,6 +92,8 @@ usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N]
   -nthreads N      CPU threads in all (0 = all cores, the default), split evenly between the
                    streams: each request gets max(1, N / nstreams)
   -nstreams N      with -api async: N requests in flight on one compiled model (default 1)
+  -memory_limit_mb N  compile fails when weights + packed weights + activation arenas + JIT
+                   code would exceed N MiB (CompileOptions::memory_limit_bytes; 0 = none)
   -api sync|async  sync (default): one request, one inference at a time, throughput from the
                    median latency; async: nstreams requests started with start_async() and
                    restarted as each finishes, throughput = iterations / total time
@@ -113,7 +116,7 @@ usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N]
                    table) and the same data as .json beside it
   -report_folder d where -report_type writes (default: the current directory)
   -dump_kernels d  write every kernel generated while compiling to d: <name>.bin and an objdump
-                   listing <name>.s
+                   listing <name>.s (also spelled --dump-kernels d; in single-layer mode too)
   -json_stats file write a JSON summary of the run (model, ISA, latency, throughput, memory)
   -compare_fp32    also run the f32 counterpart of the model (every FakeQuantize bypassed) on
                    the same inputs and print, per output, cosine similarity, max abs difference

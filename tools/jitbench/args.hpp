@@ -19,6 +19,7 @@ struct Args {
     double time_s = 5.0;             // otherwise run this long
     int nthreads = 0;                // 0 = all cores, split between the streams
     int nstreams = 1;                // requests in flight with -api async
+    long memory_limit_mb = 0;        // CompileOptions::memory_limit_bytes in MiB; 0 = none
     bool async = false;              // -api async
     std::string report_type;         // "", "average_counters" or "detailed_counters"
     std::string report_folder = "."; // where -report_type writes its CSV and JSON
@@ -31,6 +32,10 @@ struct Args {
     bool dump_graph = false;         // print the graph compile() runs (after the LPT)
     bool help = false;
 };
+
+// The integer `v` given to `flag`, in [lo, hi]; UsageError naming the flag otherwise
+// (model mode and the single-layer modes read their numbers the same way).
+long parse_int(const std::string& flag, const std::string& v, long lo, long hi);
 
 // Throws UsageError naming the flag and what is wrong.
 Args parse_args(const std::vector<std::string>& argv);

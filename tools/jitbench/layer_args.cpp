@@ -17,16 +17,6 @@ const char* const kModes[] = {"--conv", "--matmul", "--ip", "--pool"};
 const char* const kBenchdnnOptions[] = {"--dt", "--dir", "--alg", "--attr-scales", "--attr-post-ops",
                                         "--attr-zero-points", "--bia-dt", "--bia_mask"};
 
-long parse_long(const std::string& flag, const std::string& v, long lo, long hi) {
-    errno = 0;
-    char* end = nullptr;
-    const long x = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno == ERANGE || x < lo || x > hi)
-        throw UsageError(flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", got '" + v + "'");
-    return x;
-}
-
 // "--name=value" -> ("--name", "value", true); anything else -> (word, "", false).
 void split_eq(const std::string& word, std::string& flag, std::string& value, bool& has_value) {
     const size_t eq = word.find('=');
@@ -86,12 +76,16 @@ LayerArgs parse_layer_args(const std::vector<std::string>& argv) {
             a.batch_file = value();
         } else if (flag == "--driver") a.options["driver"] = value();
         else if (flag == "--post") post = value();
-        else if (flag == "--mb") a.mb = parse_long(flag, value(), 1, kMaxMb);
+        else if (flag == "--mb") a.mb = parse_int(flag, value(), 1, kMaxMb);
         else if (flag == "--check") { no_value(); a.check = true; }
         else if (flag == "-json" || flag == "--json") { no_value(); a.json = true; }
-        else if (flag == "-niter" || flag == "--niter") a.niter = parse_long(flag, value(), 1, kMaxIterations);
+        else if (flag == "--dump-kernels" || flag == "-dump_kernels") {
+            a.dump_kernels = value();
+            if (a.dump_kernels.empty()) throw UsageError(flag + " needs a directory");
+        }
+        else if (flag == "-niter" || flag == "--niter") a.niter = parse_int(flag, value(), 1, kMaxIterations);
         else if (flag == "-nthreads" || flag == "--nthreads")
-            a.nthreads = int(parse_long(flag, value(), 0, kMaxThreads));
+            a.nthreads = int(parse_int(flag, value(), 0, kMaxThreads));
         else throw UsageError("unknown flag '" + argv[i] + "' in single-layer mode (see -h)");
     }
     if (a.help) return a;
@@ -137,6 +131,8 @@ single-layer modes (benchdnn style):
   -niter N         timed runs (default 10; a warm-up run first when N > 1); median reported
   -nthreads N      threads (0 = all cores)
   -json            one JSON object per layer: desc, name, exec_type, isa, ms, gops, check
+  --dump-kernels D each generated kernel as D/<name>.bin with its objdump listing D/<name>.s
+                   (also spelled -dump_kernels, as in model mode)
   Combinations the kernels cannot express are printed as "skipped: <why>" and counted.
   Exit code 1 when a check fails, a descriptor is malformed or a kernel fails (the run
   goes on to the next layer); 2 for a bad flag.

@@ -4,6 +4,7 @@
 //            [--dt X] [--dir X] [--alg X] [--attr-scales X] [--attr-post-ops X]
 //            [--attr-zero-points X] [--post relu,sum] [--bia-dt X] [--bia_mask X]
 //            [--driver conv|matmul|ip|pool] [--mb N] [--check] [-niter N] [-nthreads N] [-json]
+//            [--dump-kernels DIR]
 // benchdnn options are accepted as "--name=value" or "--name value".
 #include <cstdint>
 #include <map>
@@ -25,6 +26,7 @@ struct LayerArgs {
     bool json = false;
     long niter = 10;  // timed iterations (plus one warm-up run when more than 1)
     int nthreads = 0;  // 0 = all cores
+    std::string dump_kernels;  // --dump-kernels / -dump_kernels: each kernel's .bin and listing go here
     bool help = false;
 };
 

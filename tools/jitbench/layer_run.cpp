@@ -15,6 +15,7 @@
 #include "engine/threads.hpp"
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
+#include "jit/dump.hpp"
 #include "kernels/common/benchdnn_batch.hpp"
 #include "layer_problem.hpp"
 
@@ -225,6 +226,41 @@ std::string family_of_batch_file(const std::string& path) {
     return "";
 }
 
+namespace {
+
+// --dump-kernels: every kernel generated while the scope lives goes to `dir` as
+// <name>.bin with its objdump listing <name>.s (jit/dump.hpp), whatever happens.
+class KernelDumpScope {
+public:
+    explicit KernelDumpScope(const std::string& dir) : dir_(dir) {
+        if (!dir_.empty()) jit::set_dump_dir(dir_, true);
+    }
+    ~KernelDumpScope() {
+        if (!dir_.empty()) jit::set_dump_dir("", false);
+    }
+    KernelDumpScope(const KernelDumpScope&) = delete;
+    KernelDumpScope& operator=(const KernelDumpScope&) = delete;
+
+    // "N kernel(s) and M listing(s) in DIR", after the run.
+    std::string summary() const {
+        size_t bins = 0, listings = 0;
+        std::error_code ec;
+        for (auto it = std::filesystem::directory_iterator(dir_, ec); !ec && it != std::filesystem::directory_iterator();
+             it.increment(ec)) {
+            const std::string ext = it->path().extension().string();
+            bins += ext == ".bin";
+            listings += ext == ".s";
+        }
+        return std::to_string(bins) + " kernel(s) and " + std::to_string(listings) + " listing(s) in " + dir_ +
+               (jit::objdump_available() ? "" : " (objdump not found: install binutils for the listings)");
+    }
+
+private:
+    std::string dir_;
+};
+
+}  // namespace
+
 int run_layer_mode(const LayerArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<LayerSpec> specs;
     std::vector<std::string> missing;
@@ -244,7 +280,11 @@ int run_layer_mode(const LayerArgs& a, std::ostream& out, std::ostream& err) {
          << (cap && *cap ? cap : "not set") << "), " << runner.threads() << " thread(s), " << a.niter
          << " timed iteration(s), check " << (a.check ? "on" : "off") << "\n";
     for (const std::string& m : missing) info << "[ NOTE ] nested batch file not found: " << m << "\n";
-    for (const LayerSpec& s : specs) runner.run(s);
+    {
+        const KernelDumpScope dump(a.dump_kernels);
+        for (const LayerSpec& s : specs) runner.run(s);
+        if (!a.dump_kernels.empty()) info << "[ INFO ] --dump-kernels: " << dump.summary() << "\n";
+    }
 
     const Counts& c = runner.counts();
     info << "[ SUMMARY ] " << (c.pass + c.fail + c.unchecked) << " run: " << c.pass << " pass, " << c.fail

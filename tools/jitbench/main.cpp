@@ -95,6 +95,7 @@ int run(const Args& args) {
     CompileOptions options;
     options.threads = threads_per_request(args);
     options.streams = args.async ? args.nstreams : 1;
+    options.memory_limit_bytes = size_t(args.memory_limit_mb) << 20;
     t0 = std::chrono::steady_clock::now();
     const CompiledModel compiled = compile(model, options);
     const double compile_ms = ms_since(t0);

@@ -2,6 +2,7 @@
 // compile(): all preparation happens here, none at inference. A CompiledModel
 // is a cheap handle to an immutable plan shared by every request created from
 // it, so requests may run concurrently from several threads.
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct CompileOptions {
     int threads = 0;      // worker threads per request; 0 = all cores (the reference path uses 1)
     std::string max_isa;  // caps the ISA like OCTET_MAX_ISA ("avx2", ...); empty = no cap beyond it
     int streams = 1;      // requests meant to run at once (throughput mode); >= 1
+    // Upper bound on what the compiled model holds: weights + packed weights +
+    // one activation arena per stream + reserved JIT code. compile() throws
+    // ArgumentError naming the limit and the need when it would exceed it. 0 = none.
+    size_t memory_limit_bytes = 0;
 };
 
 class CompiledModel {

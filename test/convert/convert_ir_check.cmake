@@ -1,0 +1,16 @@
+# Converts the OpenVINO IR ${IN} to octet JSON, runs the JSON and the IR itself
+# with jitbench for one iteration each.
+execute_process(COMMAND ${CONVERT} ${IN} ${OUT}.json RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${OUT}.json)
+  message(FATAL_ERROR "octet-convert ${IN} failed (${rc}): ${out}${err}")
+endif()
+foreach(model ${OUT}.json ${IN})
+  execute_process(COMMAND ${JITBENCH} -m ${model} -niter 1 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "jitbench -m ${model} failed (${rc}): ${out}${err}")
+  endif()
+  if(NOT out MATCHES "jit_[a-z0-9_]*dw[a-z0-9_]*_I8")
+    message(FATAL_ERROR "jitbench -m ${model}: the group convolution did not run as an int8 depthwise JIT kernel:\n${out}")
+  endif()
+endforeach()
+message("${out}")

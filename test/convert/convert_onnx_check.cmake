@@ -1,0 +1,13 @@
+# Converts zoo:<MODEL> to ONNX, then runs the .onnx with jitbench for one iteration.
+execute_process(COMMAND ${CONVERT} zoo:${MODEL} ${OUT}.onnx RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "octet-convert to ONNX failed (${rc}): ${out}${err}")
+endif()
+if(NOT EXISTS ${OUT}.onnx)
+  message(FATAL_ERROR "octet-convert did not write ${OUT}.onnx")
+endif()
+execute_process(COMMAND ${JITBENCH} -m ${OUT}.onnx -niter 1 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "jitbench on the exported ONNX model failed (${rc}): ${out}${err}")
+endif()
+message("${out}")
