@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdlib>
+#include <string>
 #include <stdexcept>
 #include <vector>
 
@@ -32,6 +34,24 @@ TEST_CASE("thread pool: an exception in a worker reaches the caller", "[engine][
     int64_t total = 0;
     pool.parallel_for(1, [&](int64_t b, int64_t e) { total += e - b; });
     REQUIRE(total == 1);
+}
+
+// Back-to-back jobs hand over through the spin window, through the condition
+// variables (spin 0) and at the boundary between the two (1 µs): a lost wake-up
+// would hang here (CTest's timeout fails it), a lost job would miscount.
+TEST_CASE("thread pool: back-to-back jobs with spinning, sleeping and mixed hand-overs", "[engine][threads]") {
+    for (const char* spin_us : {"50", "0", "1"}) {
+        ::setenv("OCTET_SPIN_US", spin_us, 1);
+        ThreadPool pool(3);
+        ::unsetenv("OCTET_SPIN_US");
+        std::atomic<int64_t> total{0};
+        for (int rep = 0; rep < 3000; ++rep)
+            pool.parallel_for(3 + rep % 5, [&](int64_t b, int64_t e) { total += e - b; });
+        int64_t want = 0;
+        for (int rep = 0; rep < 3000; ++rep) want += 3 + rep % 5;
+        INFO("OCTET_SPIN_US=" << spin_us);
+        REQUIRE(total == want);
+    }
 }
 
 TEST_CASE("split_range: balanced contiguous cover", "[engine][threads]") {
