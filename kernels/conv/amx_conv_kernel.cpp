@@ -19,8 +19,6 @@ using jit::Isa;
 namespace mp = matmul_pack;
 namespace ma = matmul_amx;
 
-const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
-
 class AmxConvKernel final : public ConvKernel {
 public:
     explicit AmxConvKernel(const ConvProblem& p) : d_(p.desc), src_t_(p.src_type), e_(p.epilogue) {
@@ -37,33 +35,11 @@ public:
             comp_ = mp::compensation(b.data(), 1, kp_, d_.oc, ma::kBlockCols, p.src_zero_point);
         m_blocks_ = (m_ + ma::kBlockRows - 1) / ma::kBlockRows;
 
-        const std::string types =
-            std::string(ir::to_string(src_t_)) + "s8" + ir::to_string(e_.dst_type);
+        const std::string types = std::string(ir::to_string(src_t_)) + "s8" + ir::to_string(e_.dst_type);
         name_ = "conv_amx_" + types + "_" + to_string(d_);
-        const int64_t row_tail = m_ % ma::kBlockRows, col_tail = d_.oc % ma::kBlockCols;
-        for (int ri = 0; ri < 2; ++ri)
-            for (int ci = 0; ci < 2; ++ci) {
-                const int rows = ri ? int(row_tail) : ma::kBlockRows;
-                const int cols = ci ? int(col_tail) : ma::kBlockCols;
-                if (rows == 0 || cols == 0 || (ri == 0 && m_ < ma::kBlockRows) || (ci == 0 && d_.oc < ma::kBlockCols))
-                    continue;
-                ma::BlockConfig c;
-                c.k_chunks = kp_ / ma::kChunk;
-                c.n = d_.oc;
-                c.rows = rows;
-                c.cols = cols;
-                c.a_signed = src_t_ == ir::ElemType::s8;
-                c.has_comp = p.src_zero_point != 0;
-                c.epilogue = e_;
-                c.name = "conv_amx_" + types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
-                         std::to_string(k_) + "_oc" + std::to_string(d_.oc);
-                auto g = ma::make_block_generator(c);
-                g->create();
-                fn_[ri][ci] = g->function<ma::BlockFn>();
-                gens_.push_back(std::move(g));
-            }
-        params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
-                                    data_or_null(e_.out_shift)};
+        blocks_ = std::make_unique<ma::BlockSet>(m_, d_.oc, k_, kp_, src_t_ == ir::ElemType::s8,
+                                                 p.src_zero_point != 0, e_, "conv_amx_" + types, "oc");
+        params_ = ma::post_op_params(e_);
         const ir::PostOp* sum = e_.sum_op();
         res_size_ = sum ? ir::elem_size(sum->sum_type) : 0;
         dst_size_ = ir::elem_size(e_.dst_type);
@@ -108,7 +84,7 @@ public:
             t.residual = res ? res + size_t(m0 * d_.oc + n0) * res_size_ : nullptr;
             t.dst = dst + size_t(m0 * d_.oc + n0) * dst_size_;
             t.n0 = n0;
-            fn_[ri][ci](&t);
+            blocks_->fn(ri, ci)(&t);
         }
     }
 
@@ -143,8 +119,7 @@ private:
     uint8_t pad_byte_ = 0;
     mp::PackedB packed_;
     AlignedBuffer comp_;
-    std::vector<std::unique_ptr<jit::Generator>> gens_;
-    ma::BlockFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+    std::unique_ptr<ma::BlockSet> blocks_;
     jit::PostOpParams params_;
     size_t res_size_ = 0, dst_size_ = 0;
     std::string name_;
@@ -162,10 +137,8 @@ std::unique_ptr<ConvKernel> make_conv_amx_kernel(const ConvProblem& p, Isa isa, 
         why = "grouped/depthwise (g = " + std::to_string(d.g) + ")";
         return nullptr;
     }
-    if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
-        why = std::string("source is ") + ir::to_string(p.src_type) + ", not u8/s8";
-        return nullptr;
-    }
+    why = ma::decline_types(p.src_type, p.epilogue.dst_type);
+    if (!why.empty()) return nullptr;
     if (d.ic < kAmxConvMinChannels) {
         why = "IC = " + std::to_string(d.ic) + " < " + std::to_string(kAmxConvMinChannels) +
               ": gathering IC-byte taps costs more than the tile multiplies save (first layer: the VNNI kernel "
@@ -180,11 +153,6 @@ std::unique_ptr<ConvKernel> make_conv_amx_kernel(const ConvProblem& p, Isa isa, 
     const int64_t m = d.mb * d.oh * d.ow;
     if (m < kAmxMinRows) {
         why = std::to_string(m) + " output pixels < " + std::to_string(kAmxMinRows);
-        return nullptr;
-    }
-    const ir::ElemType dt = p.epilogue.dst_type;
-    if (dt != ir::ElemType::u8 && dt != ir::ElemType::s8 && dt != ir::ElemType::s32 && dt != ir::ElemType::f32) {
-        why = std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
         return nullptr;
     }
     if (int64_t(p.weights.size()) != d.wei_elems()) {

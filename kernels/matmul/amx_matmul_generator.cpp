@@ -136,4 +136,41 @@ std::unique_ptr<jit::Generator> make_block_generator(const BlockConfig& c) {
     return std::make_unique<AmxMatmulBlock>(c);
 }
 
+BlockSet::BlockSet(int64_t m, int64_t n, int64_t k, int64_t k_padded, bool a_signed, bool has_comp,
+                   const ir::Epilogue& e, const std::string& prefix, const std::string& n_tag) {
+    const int64_t row_tail = m % kBlockRows, col_tail = n % kBlockCols;
+    for (int ri = 0; ri < 2; ++ri)
+        for (int ci = 0; ci < 2; ++ci) {
+            const int rows = ri ? int(row_tail) : kBlockRows;
+            const int cols = ci ? int(col_tail) : kBlockCols;
+            if (rows == 0 || cols == 0 || (ri == 0 && m < kBlockRows) || (ci == 0 && n < kBlockCols)) continue;
+            BlockConfig c;
+            c.k_chunks = k_padded / kChunk;
+            c.n = n;
+            c.rows = rows;
+            c.cols = cols;
+            c.a_signed = a_signed;
+            c.has_comp = has_comp;
+            c.epilogue = e;
+            c.name = prefix + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" + std::to_string(k) +
+                     "_" + n_tag + std::to_string(n);
+            auto g = make_block_generator(c);
+            g->create();
+            fn_[ri][ci] = g->function<BlockFn>();
+            gens_.push_back(std::move(g));
+        }
+}
+
+jit::PostOpParams post_op_params(const ir::Epilogue& e) {
+    auto data = [](const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); };
+    return jit::PostOpParams{data(e.scale), data(e.bias), data(e.out_scale), data(e.out_shift)};
+}
+
+std::string decline_types(ir::ElemType a, ir::ElemType dt) {
+    if (a != ir::ElemType::u8 && a != ir::ElemType::s8) return std::string("source is ") + ir::to_string(a) + ", not u8/s8";
+    if (dt != ir::ElemType::u8 && dt != ir::ElemType::s8 && dt != ir::ElemType::s32 && dt != ir::ElemType::f32)
+        return std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
+    return "";
+}
+
 }  // namespace octet::kernels::matmul_amx

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ir/epilogue.hpp"
 #include "jit/generator.hpp"
@@ -59,5 +60,25 @@ using BlockFn = void(const BlockArgs*);
 
 // Throws ArgumentError / UnsupportedError for geometries or epilogues it cannot take.
 std::unique_ptr<jit::Generator> make_block_generator(const BlockConfig& c);
+
+// The generated functions of one m × n problem with K padded to k_padded: full or tail
+// rows × full or tail columns (a variant is generated only where the problem has such
+// blocks). Names: <prefix>_<rows>x<cols>_k<k>_<n_tag><n>.
+class BlockSet {
+public:
+    BlockSet(int64_t m, int64_t n, int64_t k, int64_t k_padded, bool a_signed, bool has_comp,
+             const ir::Epilogue& e, const std::string& prefix, const std::string& n_tag);
+    BlockFn* fn(bool tail_rows, bool tail_cols) const { return fn_[tail_rows][tail_cols]; }
+
+private:
+    std::vector<std::unique_ptr<jit::Generator>> gens_;
+    BlockFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+};
+
+// What a block call reads of an Epilogue at run time (its vectors; null when empty).
+jit::PostOpParams post_op_params(const ir::Epilogue& e);
+
+// Why an AMX kernel cannot take a problem with these types (empty when it can).
+std::string decline_types(ir::ElemType a_type, ir::ElemType dst_type);
 
 }  // namespace octet::kernels::matmul_amx

@@ -17,8 +17,6 @@ using jit::Isa;
 namespace mp = matmul_pack;
 namespace ma = matmul_amx;
 
-const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
-
 class AmxMatmulKernel final : public MatmulKernel {
 public:
     explicit AmxMatmulKernel(const MatmulProblem& p) : d_(p.desc), a_t_(p.a_type), e_(p.epilogue) {
@@ -39,31 +37,9 @@ public:
 
         const std::string types = std::string(ir::to_string(a_t_)) + "s8" + ir::to_string(e_.dst_type);
         name_ = "matmul_amx_" + types + "_32x32_" + to_string(d_);
-        const int64_t row_tail = d_.m % ma::kBlockRows, col_tail = d_.n % ma::kBlockCols;
-        for (int ri = 0; ri < 2; ++ri)
-            for (int ci = 0; ci < 2; ++ci) {
-                const int rows = ri ? int(row_tail) : ma::kBlockRows;
-                const int cols = ci ? int(col_tail) : ma::kBlockCols;
-                if (rows == 0 || cols == 0 || (ri == 0 && d_.m < ma::kBlockRows) ||
-                    (ci == 0 && d_.n < ma::kBlockCols))
-                    continue;
-                ma::BlockConfig c;
-                c.k_chunks = kp_ / ma::kChunk;
-                c.n = d_.n;
-                c.rows = rows;
-                c.cols = cols;
-                c.a_signed = a_t_ == ir::ElemType::s8;
-                c.has_comp = shift_ != 0;
-                c.epilogue = e_;
-                c.name = "matmul_amx_" + types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
-                         std::to_string(d_.k) + "_n" + std::to_string(d_.n);
-                auto g = ma::make_block_generator(c);
-                g->create();
-                fn_[ri][ci] = g->function<ma::BlockFn>();
-                gens_.push_back(std::move(g));
-            }
-        params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
-                                    data_or_null(e_.out_shift)};
+        blocks_ = std::make_unique<ma::BlockSet>(d_.m, d_.n, d_.k, kp_, a_t_ == ir::ElemType::s8, shift_ != 0, e_,
+                                                 "matmul_amx_" + types, "n");
+        params_ = ma::post_op_params(e_);
         const ir::PostOp* sum = e_.sum_op();
         res_size_ = sum ? ir::elem_size(sum->sum_type) : 0;
         dst_size_ = ir::elem_size(e_.dst_type);
@@ -122,7 +98,7 @@ public:
             t.dst = dst + size_t(row * d_.n + n0) * dst_size_;
             t.n0 = n0;
             t.m_blocks = count;
-            fn_[ri][ci](&t);
+            blocks_->fn(ri, ci)(&t);
             u += count;
         }
     }
@@ -135,8 +111,7 @@ private:
     bool pad_k_ = false;
     mp::PackedB packed_;
     AlignedBuffer comp_;
-    std::vector<std::unique_ptr<jit::Generator>> gens_;
-    ma::BlockFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+    std::unique_ptr<ma::BlockSet> blocks_;
     jit::PostOpParams params_;
     size_t res_size_ = 0, dst_size_ = 0;
     std::string name_;
@@ -158,15 +133,8 @@ std::unique_ptr<MatmulKernel> make_matmul_amx_kernel(const MatmulProblem& p, Isa
         why = "M = " + std::to_string(d.m) + " < " + std::to_string(kAmxMinRows) + ": the VNNI GEMV streams B as fast";
         return nullptr;
     }
-    if (p.a_type != ir::ElemType::u8 && p.a_type != ir::ElemType::s8) {
-        why = std::string("A is ") + ir::to_string(p.a_type) + ", not u8/s8";
-        return nullptr;
-    }
-    const ir::ElemType dt = p.epilogue.dst_type;
-    if (dt != ir::ElemType::u8 && dt != ir::ElemType::s8 && dt != ir::ElemType::s32 && dt != ir::ElemType::f32) {
-        why = std::string("dst type ") + ir::to_string(dt) + " is not u8/s8/s32/f32";
-        return nullptr;
-    }
+    why = ma::decline_types(p.a_type, p.epilogue.dst_type);
+    if (!why.empty()) return nullptr;
     if (int64_t(p.b.size()) != d.b_elems()) {
         why = "B has " + std::to_string(p.b.size()) + " values, the descriptor " + std::to_string(d.b_elems());
         return nullptr;
