@@ -25,6 +25,18 @@ const char* isa_name(Isa isa) {
     return "unknown";
 }
 
+const char* exec_isa_tag(Isa isa) {
+    switch (isa) {
+    case Isa::sse42: return "sse42";
+    case Isa::avx2: return "avx2";
+    case Isa::avx_vnni: return "avx_vnni";
+    case Isa::avx512_core: return "avx512";
+    case Isa::avx512_core_vnni: return "avx512_vnni";
+    case Isa::amx: return "amx";
+    }
+    return "unknown";
+}
+
 Isa parse_isa(const std::string& name) {
     for (Isa i : kAllIsas)
         if (name == isa_name(i)) return i;

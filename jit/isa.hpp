@@ -30,6 +30,9 @@ constexpr Isa kAllIsas[] = {Isa::sse42, Isa::avx2, Isa::avx512_core,
 
 // "sse42", "avx2", "avx512_core", "avx512_core_vnni", "avx_vnni", "amx".
 const char* isa_name(Isa isa);
+// The ISA part of an exec type or kernel name, oneDNN style: "sse42", "avx2",
+// "avx_vnni", "avx512", "avx512_vnni" (amx: "amx").
+const char* exec_isa_tag(Isa isa);
 // Inverse of isa_name; throws ArgumentError listing the valid names.
 Isa parse_isa(const std::string& name);
 // "sse42, avx2, ...": every valid name, for error messages and --help.

@@ -20,16 +20,6 @@ namespace cj = conv_jit;
 
 constexpr int64_t kFlatChunk = 240;  // divisible by every ur_w <= 12 but 7, 9, 11
 
-const char* isa_tag(Isa isa) {
-    switch (isa) {
-    case Isa::sse42: return "sse42";
-    case Isa::avx2: return "avx2";
-    case Isa::avx_vnni: return "avx_vnni";
-    case Isa::avx512_core: return "avx512";
-    default: return "avx512_vnni";
-    }
-}
-
 bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni; }
 
 std::string shape_tag(const ConvDesc& d) {
@@ -96,7 +86,7 @@ public:
         oc_pad_ = d_.g * n_ocb_ * oc_block_;
         if (zp_eff != 0) comp_ = cp::compensation(d_, p.weights.data(), oc_block_, zp_eff, ycls_, xcls_);
 
-        exec_type_ = std::string("jit_") + isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
                      (fixup_ ? "_fixup" : "") + "_I8";
         const ir::PostOp* sum = e_.sum_op();
         rsz_ = sum ? ir::elem_size(sum->sum_type) : 0;

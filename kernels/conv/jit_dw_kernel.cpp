@@ -13,16 +13,6 @@ namespace {
 
 using jit::Isa;
 
-const char* isa_tag(Isa isa) {
-    switch (isa) {
-    case Isa::sse42: return "sse42";
-    case Isa::avx2: return "avx2";
-    case Isa::avx_vnni: return "avx_vnni";
-    case Isa::avx512_core: return "avx512";
-    default: return "avx512_vnni";
-    }
-}
-
 const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
 
 class JitDwConvKernel final : public ConvKernel {
@@ -51,7 +41,7 @@ public:
             lane_vectors_.push_back(conv_dw::permute_channels(conf, isa, *v));
         params_ = {data_or_null(lane_vectors_[0]), data_or_null(lane_vectors_[1]), data_or_null(lane_vectors_[2]),
                    data_or_null(lane_vectors_[3])};
-        exec_type_ = std::string("jit_") + isa_tag(isa) + "_dw_I8";
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + "_dw_I8";
     }
 
     std::string exec_type() const override { return exec_type_; }

@@ -28,8 +28,8 @@ public:
             units_ += (outer_ + part.rows_per_unit - 1) / part.rows_per_unit;
             parts_.push_back(part);
         }
-        exec_type_ = std::string("jit_") + rc::isa_tag(isa) + "_I8";
-        name_ = std::string("concat_") + rc::isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + "_I8";
+        name_ = std::string("concat_") + jit::exec_isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
                 std::to_string(p.shapes.size()) + "in_outer" + std::to_string(outer_) + "_row" + std::to_string(out_row_) +
                 (p.name.empty() ? "" : "_" + p.name);
         for (size_t i = 0; i < parts_.size(); ++i) {

@@ -137,8 +137,8 @@ std::unique_ptr<jit::Generator> make_generator(Isa isa, const Int8ClampProblem& 
 class JitInt8ClampKernel final : public Int8ClampKernel {
 public:
     JitInt8ClampKernel(const Int8ClampProblem& p, Isa isa) : p_(p), isa_(isa) {
-        exec_type_ = std::string("jit_") + row_copy::isa_tag(isa) + "_I8";
-        name_ = std::string("clamp_") + row_copy::isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + "_I8";
+        name_ = std::string("clamp_") + jit::exec_isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
                 std::to_string(p.lo) + "_" + std::to_string(p.hi) + (p.name.empty() ? "" : "_" + p.name);
         gen_ = make_generator(isa, p, name_);
         gen_->create();

@@ -63,8 +63,8 @@ private:
 class JitNearestKernel final : public NearestKernel {
 public:
     JitNearestKernel(const NearestProblem& p, Isa isa) : p_(p), isa_(isa) {
-        exec_type_ = std::string("jit_") + row_copy::isa_tag(isa) + "_nearest_I8";
-        name_ = std::string("nearest_") + row_copy::isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + "_nearest_I8";
+        name_ = std::string("nearest_") + jit::exec_isa_tag(isa) + "_" + ir::to_string(p.type) + "_" +
                 std::to_string(p.in_plane) + "to" + std::to_string(p.source.size()) +
                 (p.name.empty() ? "" : "_" + p.name);
         gen_ = std::make_unique<JitNearestPlane>(isa, int64_t(p.source.size()), name_);

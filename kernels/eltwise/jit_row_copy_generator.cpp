@@ -158,14 +158,4 @@ std::unique_ptr<jit::Generator> make_generator(Isa isa, const Config& c) {
     return make_generator_for(isa, c);
 }
 
-const char* isa_tag(Isa isa) {
-    switch (isa) {
-    case Isa::sse42: return "sse42";
-    case Isa::avx2: return "avx2";
-    case Isa::avx_vnni: return "avx_vnni";
-    case Isa::avx512_core: return "avx512";
-    default: return "avx512_vnni";
-    }
-}
-
 }  // namespace octet::kernels::row_copy

@@ -35,7 +35,5 @@ using Fn = void(const Call*);
 // UnsupportedError when a stride is beyond the generated addressing (src_elem·8 >= 2^31).
 std::unique_ptr<jit::Generator> make_generator(jit::Isa isa, const Config& c);
 
-// "sse42", "avx2", "avx_vnni", "avx512", "avx512_vnni": the ISA part of an exec type.
-const char* isa_tag(jit::Isa isa);
 
 }  // namespace octet::kernels::row_copy

@@ -9,7 +9,6 @@ namespace octet::kernels::f32 {
 
 namespace {
 
-const char* isa_tag(jit::Isa isa) { return isa == jit::Isa::avx512_core ? "avx512" : "avx2"; }
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
@@ -115,7 +114,7 @@ ConvF32Kernel::ConvF32Kernel(const ConvF32Desc& d, const float* weights, jit::Is
             c.c_row_stride = (direct_ ? d.oh * d.ow : pq_round_) * 4;
             c.bias = d.bias.empty() ? GemmBias::none : GemmBias::per_row;
             if (d.relu) c.post.push_back(GemmPost::relu);
-            c.name = "conv_f32_" + std::string(isa_tag(isa)) + "_" + std::to_string(rows) + "x" +
+            c.name = "conv_f32_" + std::string(jit::exec_isa_tag(isa)) + "_" + std::to_string(rows) + "x" +
                      std::to_string(pixels) + "_ic" + std::to_string(cg_) + "_k" + std::to_string(d.kh) + "x" +
                      std::to_string(d.kw) + "_s" + std::to_string(d.sh) + "_iwq" + std::to_string(iwq_);
             gen_[size_t(rt)][size_t(pt)] = make_gemm_f32_generator(c);
@@ -126,12 +125,12 @@ ConvF32Kernel::ConvF32Kernel(const ConvF32Desc& d, const float* weights, jit::Is
 }
 
 std::string ConvF32Kernel::exec_type() const {
-    return std::string("jit_") + isa_tag(isa_) + (d_.kh == 1 && d_.kw == 1 ? "_1x1" : "") + "_FP32";
+    return std::string("jit_") + jit::exec_isa_tag(isa_) + (d_.kh == 1 && d_.kw == 1 ? "_1x1" : "") + "_FP32";
 }
 
 std::string ConvF32Kernel::name() const {
     const ConvF32Desc& d = d_;
-    return "conv_f32_" + std::string(isa_tag(isa_)) + "_mb" + std::to_string(d.mb) + "g" + std::to_string(d.group) +
+    return "conv_f32_" + std::string(jit::exec_isa_tag(isa_)) + "_mb" + std::to_string(d.mb) + "g" + std::to_string(d.group) +
            "ic" + std::to_string(d.ic) + "ih" + std::to_string(d.ih) + "iw" + std::to_string(d.iw) + "oc" +
            std::to_string(d.oc) + "oh" + std::to_string(d.oh) + "ow" + std::to_string(d.ow) + "kh" +
            std::to_string(d.kh) + "kw" + std::to_string(d.kw) + "sh" + std::to_string(d.sh) + "sw" +

@@ -34,7 +34,7 @@ public:
     explicit EltwiseF32Generator(const EltwiseDesc& d) : Generator(I), d_(d), m_(*this) {}
 
     std::string name() const override {
-        std::string s = std::string("eltwise_") + f32_isa_tag(I) + "_" + elt_op_name(d_.op);
+        std::string s = std::string("eltwise_") + jit::exec_isa_tag(I) + "_" + elt_op_name(d_.op);
         if (is_binary(d_.op)) s += std::string("_") + (d_.src0_scalar ? "s" : "v") + (d_.src1_scalar ? "s" : "v");
         if (d_.post_relu) s += "_relu";
         return s + "_f32";

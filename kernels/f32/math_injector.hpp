@@ -276,6 +276,5 @@ inline bool f32_jit_isa(jit::Isa isa, jit::Isa& out) {
 }
 
 // "avx2" / "avx512": the exec type's ISA part (jit_<isa>_FP32).
-inline const char* f32_isa_tag(jit::Isa i) { return i == jit::Isa::avx512_core ? "avx512" : "avx2"; }
 
 }  // namespace octet::kernels::f32

@@ -19,7 +19,7 @@ public:
     }
     void operator()(const Args& a) const { fn_(&a); }
     std::string name() const { return g_->name(); }
-    std::string exec_type() const { return std::string("jit_") + f32_isa_tag(isa_) + "_FP32"; }
+    std::string exec_type() const { return std::string("jit_") + jit::exec_isa_tag(isa_) + "_FP32"; }
     jit::Isa isa() const { return isa_; }  // avx2 or avx512_core
 
 private:

@@ -9,7 +9,6 @@ namespace octet::kernels::f32 {
 
 namespace {
 
-const char* isa_tag(jit::Isa isa) { return isa == jit::Isa::avx512_core ? "avx512" : "avx2"; }
 
 }  // namespace
 
@@ -61,7 +60,7 @@ MatmulF32Kernel::MatmulF32Kernel(MatmulF32Desc d, const float* b_const, jit::Isa
             c.c_row_stride = d_.n * 4;
             c.bias = d_.bias.empty() ? GemmBias::none : GemmBias::per_col;
             c.post = d_.post;
-            c.name = "matmul_f32_" + std::string(isa_tag(isa)) + "_" + std::to_string(rows) + "x" +
+            c.name = "matmul_f32_" + std::string(jit::exec_isa_tag(isa)) + "_" + std::to_string(rows) + "x" +
                      std::to_string(cols) + "_k" + std::to_string(d_.k) + "_n" + std::to_string(d_.n);
             gen_[size_t(rt)][size_t(ct)] = make_gemm_f32_generator(c);
             fn_[size_t(rt)][size_t(ct)] = gen_[size_t(rt)][size_t(ct)]->function<GemmF32Fn>();
@@ -71,10 +70,10 @@ MatmulF32Kernel::MatmulF32Kernel(MatmulF32Desc d, const float* b_const, jit::Isa
         if (!fn_[size_t(rt)][1]) fn_[size_t(rt)][1] = fn_[size_t(rt)][0];
 }
 
-std::string MatmulF32Kernel::exec_type() const { return std::string("jit_") + isa_tag(isa_) + "_FP32"; }
+std::string MatmulF32Kernel::exec_type() const { return std::string("jit_") + jit::exec_isa_tag(isa_) + "_FP32"; }
 
 std::string MatmulF32Kernel::name() const {
-    return "matmul_f32_" + std::string(isa_tag(isa_)) + "_b" + std::to_string(batch()) + "m" + std::to_string(d_.m) +
+    return "matmul_f32_" + std::string(jit::exec_isa_tag(isa_)) + "_b" + std::to_string(batch()) + "m" + std::to_string(d_.m) +
            "n" + std::to_string(d_.n) + "k" + std::to_string(d_.k) + (b_const_ ? "_packedB" : "_runtimeB");
 }
 

@@ -17,7 +17,7 @@ public:
 
     explicit MvnF32Generator(const MvnDesc& d) : Generator(I), d_(d), m_(*this) {}
     std::string name() const override {
-        return std::string("mvn_") + f32_isa_tag(I) + (d_.normalize_variance ? "" : "_mean") +
+        return std::string("mvn_") + jit::exec_isa_tag(I) + (d_.normalize_variance ? "" : "_mean") +
                (d_.eps_inside_sqrt ? "_inside" : "_outside") + "_f32";
     }
 

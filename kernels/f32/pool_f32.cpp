@@ -20,7 +20,7 @@ public:
 
     explicit GlobalPoolF32Generator(PoolF32Alg alg) : Generator(I), max_(alg == PoolF32Alg::max), m_(*this) {}
     std::string name() const override {
-        return std::string("pool_") + f32_isa_tag(I) + (max_ ? "_global_max" : "_global_avg") + "_f32";
+        return std::string("pool_") + jit::exec_isa_tag(I) + (max_ ? "_global_max" : "_global_avg") + "_f32";
     }
 
 protected:
@@ -85,7 +85,7 @@ public:
 
     explicit WindowPoolF32Generator(const WindowPoolDesc& d) : Generator(I), d_(d), m_(*this) {}
     std::string name() const override {
-        return std::string("pool_") + f32_isa_tag(I) + (d_.alg == PoolF32Alg::max ? "_max_" : "_avg_") +
+        return std::string("pool_") + jit::exec_isa_tag(I) + (d_.alg == PoolF32Alg::max ? "_max_" : "_avg_") +
                std::to_string(d_.kh) + "x" + std::to_string(d_.kw) + "s" + std::to_string(d_.sw) + "_f32";
     }
 

@@ -17,7 +17,7 @@ public:
     static constexpr int kUnroll = 2;
 
     SoftmaxF32Generator() : Generator(I), m_(*this) {}
-    std::string name() const override { return std::string("softmax_") + f32_isa_tag(I) + "_row_f32"; }
+    std::string name() const override { return std::string("softmax_") + jit::exec_isa_tag(I) + "_row_f32"; }
 
 protected:
     void generate() override {
@@ -94,7 +94,7 @@ public:
     using Vmm = typename jit::IsaTraits<I>::Vmm;
 
     SoftmaxStridedF32Generator() : Generator(I), m_(*this) {}
-    std::string name() const override { return std::string("softmax_") + f32_isa_tag(I) + "_strided_f32"; }
+    std::string name() const override { return std::string("softmax_") + jit::exec_isa_tag(I) + "_strided_f32"; }
 
 protected:
     void generate() override {

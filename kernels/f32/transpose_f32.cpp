@@ -17,7 +17,7 @@ public:
     static constexpr bool kAvx512 = jit::IsaTraits<I>::has_mask;
 
     GatherF32Generator() : Generator(I), m_(*this) {}
-    std::string name() const override { return std::string("transpose_") + f32_isa_tag(I) + "_gather_f32"; }
+    std::string name() const override { return std::string("transpose_") + jit::exec_isa_tag(I) + "_gather_f32"; }
 
 protected:
     void generate() override {

@@ -16,16 +16,6 @@ using jit::Isa;
 namespace mp = matmul_pack;
 namespace mj = matmul_jit;
 
-const char* isa_tag(Isa isa) {
-    switch (isa) {
-    case Isa::sse42: return "sse42";
-    case Isa::avx2: return "avx2";
-    case Isa::avx_vnni: return "avx_vnni";
-    case Isa::avx512_core: return "avx512";
-    default: return "avx512_vnni";
-    }
-}
-
 const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
 
 struct Blocking { int rows, vecs; };
@@ -73,9 +63,9 @@ public:
         n_pad_ = packed_.n_blocks * nb_;
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
 
-        exec_type_ = std::string("jit_") + isa_tag(isa) + (exact ? "_exact" : "") + "_I8";
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_I8";
         const std::string types = std::string(ir::to_string(a_t_)) + "s8" + ir::to_string(e_.dst_type);
-        name_ = std::string(rt_ ? "matmul_rt_" : "matmul_") + isa_tag(isa) + (exact ? "_exact" : "") + "_" + types +
+        name_ = std::string(rt_ ? "matmul_rt_" : "matmul_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_" + types +
                 "_" + std::to_string(mr_) + "x" + std::to_string(nb_) + "_" + to_string(d_);
 
         const int64_t row_tail = d_.m % mr_, col_tail = d_.n % nb_;
@@ -96,7 +86,7 @@ public:
                 c.a_signed = a_t_ == ir::ElemType::s8;
                 c.has_comp = shift_ != 0;
                 c.epilogue = e_;
-                c.name = std::string(rt_ ? "matmul_rt_" : "matmul_") + isa_tag(isa) + (exact ? "_exact" : "") + "_" +
+                c.name = std::string(rt_ ? "matmul_rt_" : "matmul_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_" +
                          types + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_k" +
                          std::to_string(d_.k) + "_n" + std::to_string(d_.n);
                 auto g = mj::make_tile_generator(c);

@@ -379,7 +379,7 @@ void check_exec(const std::string& op, const std::vector<ir::Tensor>& ins, const
     REQUIRE(exec);
     Isa body;
     REQUIRE(kf::f32_jit_isa(isa, body));
-    CHECK(exec->exec_type() == std::string("jit_") + kf::f32_isa_tag(body) + "_FP32");
+    CHECK(exec->exec_type() == std::string("jit_") + jit::exec_isa_tag(body) + "_FP32");
     std::vector<ir::Tensor> got[2];
     int t = 0;
     for (int threads : {1, 3}) {
