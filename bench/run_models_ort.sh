@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # octet and ONNX Runtime side by side on the same models, in one run.
 #
-# Each zoo model is exported with octet-convert to ONNX (opset 13; the -int8
+# Each zoo model is exported with octet-convert to ONNX (opset 17; the -int8
 # variants as QDQ: QuantizeLinear/DequantizeLinear, int8 weights per channel).
 # octet runs that exported .onnx file through its ONNX importer (the same bytes
 # ONNX Runtime reads); ONNX Runtime runs it through onnxruntime-node (CPU EP,

@@ -48,6 +48,7 @@ std::string matmul_operand(OnnxWriter& w, const Node& n, size_t i, const char* f
     // numpy: transposing a vector changes nothing
     if (!n.attrs.get_bool(flag, false) || rank < 2) return w.value(n.inputs[i]);
     const Node& src = w.graph().node(n.inputs[i].node);
+    if (i == 1 && exports_transposed_weights(w.graph(), n.inputs[i].node)) return w.value(n.inputs[i]);
     if (src.op == "Constant" && rank == 2) {  // weights: transpose the initializer, as exporters do
         const Tensor& t = src.value;
         const int64_t rows = t.shape()[0], cols = t.shape()[1];

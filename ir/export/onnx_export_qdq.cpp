@@ -74,7 +74,8 @@ std::string scales(OnnxWriter& w, const std::string& name, const std::vector<flo
     return w.floats(name, s);
 }
 
-void export_weights(OnnxWriter& w, const Node& n, const Ranges& r, int64_t levels, const std::string& out) {
+void export_weights(OnnxWriter& w, const Node& n, const Ranges& r, int64_t levels, const std::string& out,
+                    bool transposed) {
     if (levels != 255 && levels != 256)
         throw UnsupportedError(node_prefix(n) + "levels " + std::to_string(levels) +
                                " on weights has no int8 QDQ form (255 or 256)");
@@ -105,13 +106,24 @@ void export_weights(OnnxWriter& w, const Node& n, const Ranges& r, int64_t level
         else idx = std::nearbyint((v - lo) / (hi - lo) * span);
         q[size_t(i)] = int8_t(int64_t(idx) + qmin);
     }
+    Shape dims = s;
+    int64_t axis = r.axis;
+    if (transposed) {  // [N][K] -> [K][N]; the channel axis moves with it
+        std::vector<int8_t> t(q.size());
+        const int64_t rows = s[0], cols = s[1];
+        for (int64_t a = 0; a < rows; ++a)
+            for (int64_t b = 0; b < cols; ++b) t[size_t(b * rows + a)] = q[size_t(a * cols + b)];
+        q.swap(t);
+        dims = {cols, rows};
+        if (axis >= 0) axis = 1 - axis;
+    }
     const std::string qname = w.fresh(n.name + "/quantized");
-    w.raw_initializer(qname, onnx_type(ElemType::s8), s, q.data(), q.size());
+    w.raw_initializer(qname, onnx_type(ElemType::s8), dims, q.data(), q.size());
     onnx::NodeProto* dq = w.node("DequantizeLinear", n.name,
                                  {qname, scales(w, n.name + "/scale", scale, r.axis >= 0),
                                   zero_points(w, n.name + "/zero_point", ElemType::s8, zp, r.axis >= 0)},
                                  {out});
-    if (r.axis >= 0) set_attr(dq, "axis", r.axis);
+    if (axis >= 0) set_attr(dq, "axis", axis);
 }
 
 void export_activation(OnnxWriter& w, const Node& n, const Ranges& r, int64_t levels, const std::string& out) {
@@ -150,12 +162,28 @@ void export_activation(OnnxWriter& w, const Node& n, const Ranges& r, int64_t le
 
 }  // namespace
 
+bool exports_transposed_weights(const Graph& g, int fq) {
+    const Node& n = g.node(fq);
+    if (n.op != "FakeQuantize" || g.node(n.inputs[0].node).op != "Constant" || g.desc(n.inputs[0]).shape.size() != 2)
+        return false;
+    const std::vector<int> users = g.consumers(fq);
+    if (users.empty()) return false;
+    for (int u : users) {
+        const Node& m = g.node(u);
+        if (m.op != "MatMul" || !m.attrs.get_bool("transpose_b", false) || m.inputs.size() < 2 ||
+            m.inputs[1].node != fq || m.inputs[0].node == fq)
+            return false;
+    }
+    return true;
+}
+
 void export_fake_quantize(OnnxWriter& w, int index) {
     const Graph& g = w.graph();
     const Node& n = g.node(index);
     const Ranges r = read_ranges(g, n);
     const int64_t levels = n.attrs.get_int("levels");
-    if (g.node(n.inputs[0].node).op == "Constant") export_weights(w, n, r, levels, n.name);
+    if (g.node(n.inputs[0].node).op == "Constant")
+        export_weights(w, n, r, levels, n.name, exports_transposed_weights(g, index));
     else export_activation(w, n, r, levels, n.name);
 }
 

@@ -44,6 +44,11 @@ private:
     std::set<std::string> node_names_;  // NodeProto names (a separate namespace in ONNX)
 };
 
+// A FakeQuantize of a 2-D Constant read only as MatMul B with transpose_b: its int8
+// weights are exported transposed ([K][N], per-channel axis 1), as exporters write FC
+// weights, so that no Transpose runs on them (and importers see plain int8 weights).
+bool exports_transposed_weights(const Graph& g, int fake_quantize);
+
 void set_attr(onnx::NodeProto* n, const std::string& name, int64_t v);
 void set_attr(onnx::NodeProto* n, const std::string& name, float v);
 void set_attr(onnx::NodeProto* n, const std::string& name, const std::string& v);

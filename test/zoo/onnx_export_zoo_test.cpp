@@ -102,9 +102,9 @@ TEST_CASE("onnx export zoo: the f32 ResNet-50 round-trips", "[zoo][onnx_export]"
 TEST_CASE("onnx export zoo: the BERT layer round-trips (MVN as LayerNormalization, Gelu as erf)",
           "[zoo][onnx_export]") {
     CHECK(round_trip("bert-layer") <= 1e-4);  // measured 0
-    // Hidden-state outputs (|y| up to ~4), measured 0.073: ONNX's x/s rounding and
-    // FakeQuantize's differ at a few ties, and a flipped step moves a whole output row.
-    CHECK(round_trip("bert-layer-int8") <= 0.15);
+    // Hidden-state outputs (|y| up to ~4), measured 9.5e-7: the exported FC weights are
+    // int8 [K][N] (no Transpose), so the imported model runs the same int8 MatMuls.
+    CHECK(round_trip("bert-layer-int8") <= 1e-3);
 }
 
 TEST_CASE("onnx export zoo: the int8 CNNs round-trip through QDQ", "[zoo][onnx_export]") {
