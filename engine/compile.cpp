@@ -103,7 +103,6 @@ private:
 
 CompiledModel compile(const Model& model, const CompileOptions& options) {
     check_options(options);
-    engine::check_weights_limit(model.graph(), options.memory_limit_bytes);  // before any JIT work
     auto plan = std::make_shared<engine::Plan>();
     // An empty cap falls back to OCTET_MAX_ISA; an invalid name throws ArgumentError.
     plan->isa = jit::isa_name(jit::best_isa(options.max_isa));

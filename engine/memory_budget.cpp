@@ -44,14 +44,6 @@ namespace {
 
 }  // namespace
 
-void check_weights_limit(const ir::Graph& graph, size_t limit) {
-    if (limit == 0) return;
-    size_t weights = 0;
-    for (size_t i = 0; i < graph.size(); ++i)
-        if (graph.node(int(i)).op == "Constant") weights += graph.node(int(i)).value.nbytes();
-    if (weights > limit) over_limit(limit, "weights alone " + std::to_string(weights) + " bytes");
-}
-
 void check_memory_limit(const Plan& plan, size_t limit) {
     if (limit == 0) return;
     const MemoryNeed need = memory_need(plan);

@@ -23,10 +23,10 @@ struct MemoryNeed {
 
 MemoryNeed memory_need(const Plan& plan);
 
-// Before any transformation: the model's own constants alone. Throws
-// ArgumentError naming the limit and the need when they exceed `limit` (0 = none).
-void check_weights_limit(const ir::Graph& graph, size_t limit);
-// After finalize_memory(): the whole need against the limit, same error.
+// After finalize_memory(): throws ArgumentError naming the limit and each part
+// of the need when the need exceeds `limit` (0 = none). Checked on the final
+// plan only: the model's own constants are no guide, the LPT turns f32 weights
+// into s8 ones a quarter their size.
 void check_memory_limit(const Plan& plan, size_t limit);
 
 }  // namespace octet::engine

@@ -25,7 +25,8 @@ public:
         std::vector<int8_t> plain(p_.b_runtime ? size_t(kk * nn) : 0);
         for (int64_t i = begin; i < end; ++i) {
             const auto* src = static_cast<const uint8_t*>(a.a) + size_t(i) * a_b;
-            const int8_t* b = p_.b.data() + size_t(i) * size_t(one_.b_elems());
+            // With a run-time B, p_.b is empty (null data): no offset into it (UBSan).
+            const int8_t* b = p_.b_runtime ? nullptr : p_.b.data() + size_t(i) * size_t(one_.b_elems());
             if (p_.b_runtime) {  // this batch element's B, made plain [K][N]
                 const int8_t* rb = a.b + i * kk * nn;
                 for (int64_t r = 0; r < kk; ++r)

@@ -57,7 +57,7 @@ Tensor ConstTensor::to_tensor(const std::string& what) const {
     Tensor out(t, dims);
     const int64_t n = out.numel();
     switch (t) {
-    case ElemType::f32: std::memcpy(out.raw(), floats.data(), size_t(n) * sizeof(float)); break;
+    case ElemType::f32: if (n) std::memcpy(out.raw(), floats.data(), size_t(n) * sizeof(float)); break;  // empty: null
     case ElemType::s32: for (int64_t i = 0; i < n; ++i) out.data<int32_t>()[i] = int32_t(ints[size_t(i)]); break;
     case ElemType::u8: for (int64_t i = 0; i < n; ++i) out.data<uint8_t>()[i] = uint8_t(ints[size_t(i)]); break;
     case ElemType::s8: for (int64_t i = 0; i < n; ++i) out.data<int8_t>()[i] = int8_t(ints[size_t(i)]); break;
@@ -105,12 +105,12 @@ bool in_range(int32_t t, int64_t v) {
 
 void decode_raw(ConstTensor& c, const char* p, size_t n) {
     switch (c.data_type) {
-    case TP::FLOAT: c.floats.resize(n); std::memcpy(c.floats.data(), p, n * 4); break;
+    case TP::FLOAT: c.floats.resize(n); if (n) std::memcpy(c.floats.data(), p, n * 4); break;  // empty: p may be null
     case TP::INT32:
         c.ints.resize(n);
         for (size_t i = 0; i < n; ++i) { int32_t v; std::memcpy(&v, p + 4 * i, 4); c.ints[i] = v; }
         break;
-    case TP::INT64: c.ints.resize(n); std::memcpy(c.ints.data(), p, n * 8); break;
+    case TP::INT64: c.ints.resize(n); if (n) std::memcpy(c.ints.data(), p, n * 8); break;
     case TP::UINT8: case TP::BOOL:
         c.ints.resize(n);
         for (size_t i = 0; i < n; ++i) c.ints[i] = uint8_t(p[i]);
