@@ -11,6 +11,10 @@
 
 namespace octet::kernels {
 
+// Throws ArgumentError naming the kernel unless 0 <= begin <= end <= units: the
+// precondition of every run(args, begin, end).
+void check_work_range(const std::string& name, int64_t begin, int64_t end, int64_t units);
+
 class Kernel {
 public:
     virtual ~Kernel() = default;

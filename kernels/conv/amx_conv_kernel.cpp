@@ -52,9 +52,7 @@ public:
 
     void run(const ConvArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(Isa::amx)) throw UnsupportedError(name_ + ": this CPU cannot run amx code");
-        if (begin < 0 || end > work_units() || begin > end)
-            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                ") outside [0, " + std::to_string(work_units()) + ")");
+        check_work_range(name_, begin, end, work_units());
         if (begin == end) return;
         if (!args.src || !args.dst) throw ArgumentError(name_ + ": null src or dst");
         if (res_size_ && !args.residual) throw ArgumentError(name_ + ": the sum post-op needs a residual tensor");

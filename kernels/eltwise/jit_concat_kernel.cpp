@@ -52,9 +52,7 @@ public:
     void run(const ConcatArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(isa_))
             throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
-        if (begin < 0 || end > units_ || begin > end)
-            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                ") outside [0, " + std::to_string(units_) + ")");
+        check_work_range(name_, begin, end, units_);
         if (begin == end) return;
         if (!args.srcs || !args.dst) throw ArgumentError(name_ + ": null sources or destination");
         auto* dst = static_cast<uint8_t*>(args.dst);

@@ -152,9 +152,7 @@ public:
     void run(const Int8ClampArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(isa_))
             throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
-        if (begin < 0 || end > work_units() || begin > end)
-            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                ") outside [0, " + std::to_string(work_units()) + ")");
+        check_work_range(name_, begin, end, work_units());
         if (begin == end) return;
         if (!args.src || !args.dst) throw ArgumentError(name_ + ": null src or dst");
         const int64_t lo = begin * kElementsPerUnit, hi = std::min(p_.elements, end * kElementsPerUnit);

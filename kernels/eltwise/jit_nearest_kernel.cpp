@@ -79,9 +79,7 @@ public:
     void run(const NearestArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(isa_))
             throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
-        if (begin < 0 || end > p_.planes || begin > end)
-            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                ") outside [0, " + std::to_string(p_.planes) + ")");
+        check_work_range(name_, begin, end, p_.planes);
         if (begin == end) return;
         if (!args.src || !args.dst) throw ArgumentError(name_ + ": null src or dst");
         const int64_t out_plane = int64_t(p_.source.size());

@@ -108,9 +108,7 @@ public:
     void run(const MatmulArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(isa_))
             throw UnsupportedError(name_ + ": this CPU cannot run " + jit::isa_name(isa_) + " code");
-        if (begin < 0 || end > work_units() || begin > end)
-            throw ArgumentError(name_ + ": work range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                ") outside [0, " + std::to_string(work_units()) + ")");
+        check_work_range(name_, begin, end, work_units());
         if (begin == end) return;
         if (!args.a || !args.dst) throw ArgumentError(name_ + ": null A or dst");
         if (res_size_ && !args.residual) throw ArgumentError(name_ + ": the sum post-op needs a residual tensor");
