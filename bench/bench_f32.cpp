@@ -3,8 +3,9 @@
 // on both sides), the BERT-base matmuls (M=128: K=768 N=768 / 3072, K=3072 N=768) and FC
 // M=1 K=2048 N=1000 (constant B on both sides, oneDNN's B in its preferred layout,
 // reordered outside the timed loop), then octet's whole zoo:resnet50 and zoo:bert-layer f32
-// (and zoo:mobilenetv2) latency with these kernels ("after") and with the reference conv/matmul ("before",
-// OCTET_F32_REF_CONV_MATMUL=1). octet's conv time includes its pad copy and compaction.
+// (and zoo:mobilenetv2) latency with these kernels and their follower fusion, without the fusion
+// (OCTET_F32_NO_FUSE=1) and with the reference conv/matmul (OCTET_F32_REF_CONV_MATMUL=1); then the
+// MobileNet depthwise layers (conv_shapes_mobilenet_dw). octet's conv time includes its pad copy and compaction.
 // ratio = octet ms / oneDNN ms (< 1: octet faster; the target is <= 1.5).
 #include <algorithm>
 #include <chrono>
@@ -150,14 +151,16 @@ ir::Tensor random_input(const ir::Shape& s) {
 }
 
 // Whole-model latency at `threads`: best sample of one infer() (CPU time at 1 thread).
-double model_ms(const std::string& zoo, int threads, bool reference, double min_time, std::string& conv_type) {
-    if (reference) setenv("OCTET_F32_REF_CONV_MATMUL", "1", 1);
-    else unsetenv("OCTET_F32_REF_CONV_MATMUL");
+// mode: 0 reference conv/matmul, 1 generated without the follower fusion, 2 generated + fused.
+double model_ms(const std::string& zoo, int threads, int mode, double min_time, std::string& conv_type) {
+    if (mode == 0) setenv("OCTET_F32_REF_CONV_MATMUL", "1", 1);
+    if (mode == 1) setenv("OCTET_F32_NO_FUSE", "1", 1);
     const Model model = Model::from_zoo(zoo);
     CompileOptions opt;
     opt.threads = threads;
     CompiledModel cm = compile(model, opt);
     unsetenv("OCTET_F32_REF_CONV_MATMUL");
+    unsetenv("OCTET_F32_NO_FUSE");
     InferRequest rq = cm.create_request();
     const ir::Graph& g = model.graph();
     rq.set_input(size_t(0), random_input(g.node(g.parameters()[0]).outputs[0].shape));
@@ -179,7 +182,9 @@ int main(int argc, char** argv) {
     if (o.threads == std::vector<int>{1, 2}) o.threads = {1};  // the default here: 1 thread
     const jit::Isa isa = f32_isa();
     const std::string dir = o.shared + "/data/benchdnn/";
-    const std::vector<kernels::ConvDesc> convs = load(dir + "conv_shapes_resnet_50_v1_5", o.filter);
+    // ResNet-50 v1.5, then the MobileNet depthwise layers (3x3, stride 1 and 2).
+    const std::vector<kernels::ConvDesc> resnet = load(dir + "conv_shapes_resnet_50_v1_5", o.filter);
+    const std::vector<kernels::ConvDesc> mobilenet_dw = load(dir + "conv_shapes_mobilenet_dw", o.filter);
     std::printf("# bench_f32: octet f32 (%s) vs oneDNN f32; %s\n# OMP_WAIT_POLICY=%s; peers: %s\n",
                 jit::isa_name(isa), machine_summary().c_str(), omp_policy.c_str(), peer_versions().c_str());
     std::printf("# ratio = octet ms / oneDNN ms (< 1: octet faster); at 1 thread every ms is the calling\n"
@@ -190,9 +195,14 @@ int main(int argc, char** argv) {
     for (int t : o.threads) {
         engine::ThreadPool pool(t);
         set_peer_threads(t);
-        std::printf("\n## convolutions, %d thread(s)\n%-32s %3s %-20s %9s %9s %8s %8s %6s\n", t, "layer", "*N",
+        for (const std::vector<kernels::ConvDesc>* list : {&resnet, &mobilenet_dw}) {
+        const std::vector<kernels::ConvDesc>& convs = *list;
+        if (convs.empty()) continue;
+        std::printf("\n## convolutions (%s), %d thread(s)\n%-32s %3s %-20s %9s %9s %8s %8s %6s\n",
+                    list == &resnet ? "conv_shapes_resnet_50_v1_5" : "conv_shapes_mobilenet_dw", t, "layer", "*N",
                     "octet exec", "octet ms", "dnnl ms", "GFLOPS", "dnnl", "ratio");
         double tot_o = 0, tot_d = 0;
+        int64_t layers = 0;
         for (size_t li = 0; li < convs.size(); ++li) {
             const kernels::ConvDesc& d = convs[li];
             std::mt19937 rng(100 + unsigned(li));
@@ -200,7 +210,7 @@ int main(int argc, char** argv) {
             kernels::f32::ConvF32Desc fd;
             fd.mb = d.mb; fd.ic = d.ic; fd.ih = d.ih; fd.iw = d.iw; fd.oc = d.oc; fd.oh = d.oh; fd.ow = d.ow;
             fd.kh = d.kh; fd.kw = d.kw; fd.sh = d.sh; fd.sw = d.sw; fd.dh = d.dh + 1; fd.dw = d.dw + 1;
-            fd.pt = d.ph; fd.pl = d.pw; fd.group = d.g; fd.relu = true;
+            fd.pt = d.ph; fd.pl = d.pw; fd.group = d.g; fd.post = {kernels::f32::GemmPost::relu};
             std::vector<float> w(size_t(d.wei_elems())), x(size_t(d.src_elems())), y(size_t(d.dst_elems()));
             for (float& v : w) v = nd(rng) * 0.05f;
             for (float& v : x) v = nd(rng);
@@ -242,6 +252,7 @@ int main(int argc, char** argv) {
             const double flops = 2.0 * double(d.macs());
             tot_o += ms_o * double(d.repeat);
             tot_d += ms_d * double(d.repeat);
+            layers += d.repeat;
             std::printf("%-32s %3lld %-20s %9.3f %9s %8.1f %8s %6s  %s\n", d.name.c_str(), (long long)d.repeat,
                         k.exec_type().c_str(), ms_o, fmt(ms_d).c_str(), flops / ms_o * 1e-6,
                         fmt(flops / ms_d * 1e-6, "%.1f").c_str(), fmt(ms_o / ms_d, "%.2f").c_str(), impl.c_str());
@@ -250,8 +261,9 @@ int main(int argc, char** argv) {
                      fmt(flops, "%.0f"), k.exec_type(), fmt(ms_o, "%.4f"), fmt(ms_d, "%.4f"),
                      fmt(flops / ms_o * 1e-6, "%.2f"), fmt(flops / ms_d * 1e-6, "%.2f"), fmt(ms_o / ms_d, "%.3f")});
         }
-        std::printf("%-32s %3s %-20s %9.2f %9s %8s %8s %6s   (weighted by *N: all %s layers)\n", "TOTAL", "", "",
-                    tot_o, fmt(tot_d, "%.2f").c_str(), "", "", fmt(tot_o / tot_d, "%.2f").c_str(), "53");
+        std::printf("%-32s %3s %-20s %9.2f %9s %8s %8s %6s   (weighted by *N: all %lld layers)\n", "TOTAL", "", "",
+                    tot_o, fmt(tot_d, "%.2f").c_str(), "", "", fmt(tot_o / tot_d, "%.2f").c_str(), (long long)layers);
+        }
 
         struct Mm { const char* name; int64_t m, n, k; };
         const Mm mms[] = {{"fc_m1_k2048_n1000", 1, 1000, 2048},
@@ -306,13 +318,17 @@ int main(int argc, char** argv) {
         }
 
         if (o.filter.empty()) {
-            std::printf("\n## whole f32 models, %d thread(s): octet before (reference conv/matmul) / after\n", t);
+            std::printf("\n## whole f32 models, %d thread(s): octet with the reference conv/matmul, generated\n"
+                        "## without the follower fusion (OCTET_F32_NO_FUSE=1), generated + fused\n", t);
             for (const char* zoo : {"resnet50", "bert-layer", "mobilenetv2"}) {
-                std::string before_type, after_type;
-                const double before = model_ms(zoo, t, true, o.min_time, before_type);
-                const double after = model_ms(zoo, t, false, o.min_time, after_type);
-                std::printf("zoo:%-12s before %9.2f ms (%s)  after %9.2f ms (%s)  speedup %.2fx\n", zoo, before,
-                            before_type.c_str(), after, after_type.c_str(), before / after);
+                std::string before_type, unfused_type, after_type;
+                const double before = model_ms(zoo, t, 0, o.min_time, before_type);
+                const double unfused = model_ms(zoo, t, 1, o.min_time, unfused_type);
+                const double after = model_ms(zoo, t, 2, o.min_time, after_type);
+                std::printf("zoo:%-12s reference %9.2f ms (%s)  unfused %8.2f ms  fused %8.2f ms (%s)  fusion %.2fx"
+                            "  total %.2fx\n",
+                            zoo, before, before_type.c_str(), unfused, after, after_type.c_str(), unfused / after,
+                            before / after);
                 csv.add({"model", std::string("zoo:") + zoo, "1", std::to_string(t), "-", "-", after_type,
                          fmt(after, "%.3f"), "-", "-", "-", fmt(before / after, "%.3f")});
                 std::fflush(stdout);

@@ -17,6 +17,10 @@ namespace octet::bench {
 // (k chosen so a sample lasts about min_time_s / samples), the best sample wins
 // (the machine is shared: the minimum is the least disturbed figure).
 double time_ms(const std::function<void()>& fn, double min_time_s = 0.3, int samples = 5);
+// The clock time_ms reads, in seconds: the wall clock, or with OCTET_BENCH_CLOCK=thread_cpu
+// the calling thread's CPU time (use it at 1 thread only: it leaves out what other
+// processes of a shared machine take, and every library here runs on the caller at 1 thread).
+double bench_clock_s();
 
 // A peer's u8 output against octet's: how many elements differ and the largest
 // difference; not ok (nothing compared) when the sizes differ or there is no output.

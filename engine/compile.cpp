@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/f32/conv_matmul_executables.hpp"
+#include "engine/f32/fuse_f32.hpp"
 #include "engine/f32/misc_executables.hpp"
 #include "engine/int8/int8_executables.hpp"
 #include "engine/memory_budget.hpp"
@@ -117,6 +118,12 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
     clock.phase("copy + infer");
     engine::int8::lower(g);  // FakeQuantize graph -> int8 graph (lpt/, engine/int8/)
     clock.phase("lower (LPT, layouts)");
+    // What stays f32: Add(bias) / Relu / Clamp / Add(residual) into the f32
+    // Convolution / MatMul before them (engine/f32/fuse_f32.hpp).
+    if (engine::f32::fusion_enabled(jit::parse_isa(plan->isa))) {
+        engine::f32::fuse_followers(g);
+        clock.phase("f32 fusion");
+    }
 
     // One slot per node output.
     std::vector<std::vector<int>> slot_of(g.size());

@@ -6,6 +6,7 @@
 
 #include "ir/error.hpp"
 #include "kernels/ref/ref.hpp"
+#include "lpt/rewriter.hpp"
 
 namespace octet::engine {
 
@@ -78,6 +79,99 @@ std::vector<LayerSqnr> per_layer_sqnr(const ir::Graph& quantized, const ir::Grap
             return;
         rows.push_back({n.name, n.op, sqnr_db(it->second, out[0])});
         it->second = ir::Tensor();  // compared: free it
+    });
+    return rows;
+}
+
+namespace {
+
+struct Grid {
+    bool known = false;
+    float scale = 1.f, shift = 0.f;
+};
+
+bool per_tensor_value(const ir::Node& n, const char* name, float def, float& out) {
+    const std::vector<double> v = n.attrs.get_floats(name, {});
+    if (v.size() > 1) return false;
+    out = v.empty() ? def : float(v[0]);
+    return true;
+}
+
+// The grid node n writes its (u8/s8) output 0 on.
+Grid grid_of(const ir::Node& n, const std::vector<Grid>& grids) {
+    Grid g;
+    const bool requantizes = n.op == "ConvolutionI8" || n.op == "MatMulI8" || n.op == "AddI8";
+    const char* scale = n.op == "Quantize" ? "scale" : requantizes ? "out_scale" : nullptr;
+    const char* shift = n.op == "Quantize" ? "shift" : "out_shift";
+    if (scale) {
+        g.known = per_tensor_value(n, scale, 1.f, g.scale) && per_tensor_value(n, shift, 0.f, g.shift) && g.scale != 0.f;
+        return g;
+    }
+    static const char* const keep[] = {"MaxPool", "AvgPool", "Concat", "Transpose", "Reshape", "Squeeze",
+                                       "Unsqueeze", "Relu", "Clamp", "Interpolate"};
+    for (const char* op : keep)
+        if (n.op == op && !n.inputs.empty()) return grids[size_t(n.inputs[0].node)];
+    return g;
+}
+
+ir::Tensor to_f32(const ir::Tensor& q, const Grid& g) {
+    ir::Tensor f(ir::ElemType::f32, q.shape());
+    float* out = f.data<float>();
+    for (int64_t i = 0; i < q.numel(); ++i) {
+        const float v = q.type() == ir::ElemType::u8 ? float(q.data<uint8_t>()[i]) : float(q.data<int8_t>()[i]);
+        out[i] = (v - g.shift) / g.scale;
+    }
+    return f;
+}
+
+}  // namespace
+
+std::vector<LayerSqnr> per_layer_sqnr_int8(const ir::Graph& lowered, const ir::Graph& reference,
+                                           const std::vector<ir::Tensor>& inputs) {
+    // Which reference name each lowered node's output 0 stands for.
+    std::map<std::string, int> ref_index;
+    for (int id = 0; id < int(reference.size()); ++id) {
+        const ir::Node& n = reference.node(id);
+        if (compared_op(n.op) && n.outputs.size() == 1 && n.outputs[0].type == ir::ElemType::f32) ref_index[n.name] = id;
+    }
+    std::vector<std::string> stands_for(lowered.size());
+    std::map<std::string, ir::Tensor> wanted;
+    for (int id = 0; id < int(lowered.size()); ++id) {
+        const ir::Node& n = lowered.node(id);
+        if (!compared_op(n.op) || n.outputs.size() != 1) continue;
+        std::vector<std::string> names = lpt::split_lines(n.attrs.get_string("fused_names", ""));
+        names.insert(names.begin(), n.name);
+        for (size_t k = names.size(); k-- > 0;) {
+            auto it = ref_index.find(names[k]);
+            if (it == ref_index.end() || wanted.count(names[k]) ||
+                reference.node(it->second).outputs[0].shape != n.outputs[0].shape)
+                continue;
+            stands_for[size_t(id)] = names[k];
+            wanted.emplace(names[k], ir::Tensor());
+            break;
+        }
+    }
+    walk(reference, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
+        auto it = wanted.find(n.name);
+        if (it != wanted.end() && out.size() == 1) it->second = out[0];
+    });
+    std::vector<Grid> grids(lowered.size());
+    std::vector<LayerSqnr> rows;
+    walk(lowered, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
+        const int id = lowered.find(n.name);
+        if (id < 0 || out.size() != 1) return;
+        const bool int8 = out[0].type() == ir::ElemType::u8 || out[0].type() == ir::ElemType::s8;
+        if (int8) grids[size_t(id)] = grid_of(n, grids);
+        const std::string& name = stands_for[size_t(id)];
+        if (name.empty()) return;
+        ir::Tensor& ref = wanted.at(name);
+        if (ref.empty()) return;
+        ir::Tensor value;
+        if (out[0].type() == ir::ElemType::f32) value = out[0];
+        else if (int8 && grids[size_t(id)].known) value = to_f32(out[0], grids[size_t(id)]);
+        else return;
+        rows.push_back({name, reference.node(ref_index.at(name)).op, sqnr_db(ref, value), n.name + " (" + n.op + ")"});
+        ref = ir::Tensor();  // compared: free it
     });
     return rows;
 }

@@ -7,6 +7,7 @@
 
 #include "ir/error.hpp"
 #include "ir/ops/infer_fns.hpp"
+#include "ir/ops/f32_fused_ops.hpp"
 #include "ir/ops/int8_ops.hpp"
 #include "ir/ops/quantize_linear.hpp"
 
@@ -33,7 +34,10 @@ const std::vector<std::pair<std::string, InferFn>>& op_table() {
         {"QuantizeLinear", infer::quantize_linear},  // ONNX exact (ir/ops/quantize_linear.hpp)
         // Internal int8 ops of the LPT (ir/ops/int8_ops.cpp).
         {"Quantize", infer::quantize},       {"Dequantize", infer::dequantize},
+        {"AddI8", infer::add_i8},             {"Requantize", infer::requantize},
         {"ConvolutionI8", infer::convolution_i8}, {"MatMulI8", infer::matmul_i8},
+        // f32 Convolution / MatMul with folded followers (ir/ops/f32_fused_ops.cpp).
+        {"ConvolutionF32", infer::convolution_f32}, {"MatMulF32", infer::matmul_f32},
     };
     return table;
 }

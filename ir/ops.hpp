@@ -31,18 +31,32 @@
 //   FakeQuantize  x, input_low, input_high, output_low, output_high (the four ranges
 //               broadcast to x); attr levels (int >= 2). Output f32, shape of x.
 //
-// Internal int8 ops (created by lpt/, never in a model file; ir/ops/int8_ops.cpp):
+// Internal int8 ops (created by lpt/ and by the ONNX importer for QOperator ops;
+// a JSON model file may hold them, e.g. octet-convert of such an import, and
+// they are validated like every other op; ir/ops/int8_ops.cpp):
 //   Quantize    f32 x -> u8|s8: saturate_round(x*scale + shift) (ir/epilogue.hpp's tail);
 //               attrs destination_type, scale, shift (floats, size 1 or C), axis (default 1)
 //   QuantizeLinear  f32 x -> u8|s8: saturate(round_half_even(x / scale) + zero_point), ONNX's
 //               exact rule (ir/ops/quantize_linear.hpp); made by the ONNX importer
 //   Dequantize  u8|s8|s32 x -> f32: (float(x) - zero_point) * scale (+ bias when given);
 //               attrs zero_point, scale, bias (floats, size 0/1/C), axis (default 1)
+//   Requantize  u8|s8 x -> u8|s8: saturate_round(((float(x) - zero_point) * scale + bias) * out_scale
+//               + out_shift), i.e. a Dequantize then a Quantize; attrs zero_point, scale, bias,
+//               out_scale, out_shift (floats, size 0/1/C), axis (default 1), destination_type
+//   AddI8       a, b u8|s8 of one shape (no broadcasting): each dequantized as Dequantize does
+//               ((float(q) - zp) * scale + bias), summed, relu (bool attr), then
+//               saturate_round(v * out_scale + out_shift) to destination_type u8|s8, or f32 as is
+//               (no out_scale/out_shift); attrs a_/b_zero_point, a_/b_scale, a_/b_bias,
+//               out_scale, out_shift (floats, size 0/1/C), axis (default 1), relu
 //   ConvolutionI8  data u8|s8, weights s8 [OC,C/g,KH,KW], optional residual (sum post-op);
 //               Convolution's attrs + src_zero_point (int) + an ir::Epilogue
 //               (ir/ops/int8_ops.hpp); output destination_type (s32 when absent)
 //   MatMulI8    A u8|s8 [...,M,K], B s8 (2D, or A's batch dims), optional residual;
 //               transpose_b, a_zero_point (int) + an ir::Epilogue; channel = last dim
+//
+// Internal f32 ops (created by engine/f32/fuse_f32.cpp at compile time; ir/ops/f32_fused_ops.hpp):
+//   ConvolutionF32, MatMulF32  Convolution / MatMul (f32) with an optional residual (input 2) and
+//               an f32 ir::Epilogue: bias (size 0/1/C), post_ops relu / clamp / sum in order
 //
 // Element types: every op except Parameter/Constant/Convert/Result takes f32
 // activations in a model file; int8 types appear after the LPT rewrites a graph.

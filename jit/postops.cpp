@@ -173,15 +173,23 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
         add(v, constant(zero));
 
     bool maybe_snan = false;  // a clamp bound may pass a signaling NaN through unquieted
+    // What the chain so far guarantees about v: never NaN and within [known_lo,
+    // known_hi]. A later max/min against the dst bounds that cannot change the
+    // rounded integer is then left out (relu before a u8 dst: one op of ~8).
+    bool known = false;
+    float known_lo = 0.f, known_hi = 0.f;
     for (const ir::PostOp& p : e_.post_ops) {
         switch (p.kind) {
         case ir::PostOp::Kind::relu:
             max(v, constant(zero));
+            known = true, known_lo = 0.f, known_hi = INFINITY;  // maxps(NaN, 0) = 0
             break;
         case ir::PostOp::Kind::clamp:
             max(v, constant(p.lo));
             min(v, constant(p.hi));
             maybe_snan = maybe_snan || is_signaling_nan(p.lo) || is_signaling_nan(p.hi);
+            known = !std::isnan(p.lo) && !std::isnan(p.hi);
+            known_lo = std::fmin(p.lo, p.hi), known_hi = p.hi;
             break;
         case ir::PostOp::Kind::sum: {
             const Vmm t(regs_.vtmp2);
@@ -196,11 +204,13 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
             if (p.sum_scale != 1.f) mul(t, constant(p.sum_scale));
             add(v, t);
             maybe_snan = false;  // the add quiets
+            known = false;
             break;
         }
         }
     }
 
+    if (!e_.out_scale.empty() || !e_.out_shift.empty()) known = false;
     if (!e_.out_scale.empty())
         op_with_channel_vector(&PostOpEmitter::mul, v, e_.out_scale.size(), offsetof(PostOpParams, out_scale), oc, n);
     else if (f32_dst && maybe_snan)
@@ -213,8 +223,10 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     if (f32_dst) return false;
     float lo, hi;
     ir::dst_bounds(e_.dst_type, lo, hi);
-    max(v, constant(lo));  // NaN -> lo
-    min(v, constant(hi));
+    // v >= lo already: max(v, lo) is v, or lo itself when v == lo (maybe -0 for
+    // +0: the same integer). v <= hi already: min(v, hi) is v (or hi, equal).
+    if (!(known && known_lo >= lo)) max(v, constant(lo));  // NaN -> lo
+    if (!(known && known_hi <= hi)) min(v, constant(hi));
     if constexpr (Traits::is_vex) g_.vcvtps2dq(v, v); else g_.cvtps2dq(v, v);  // half to even (MXCSR)
     return true;
 }

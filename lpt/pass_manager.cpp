@@ -58,13 +58,18 @@ ir::Graph transform(const ir::Graph& g, const Options& options) {
     t.run("propagate_dequantization", passes::propagate_dequantization);
     bool concat_changed = false;
     t.run("propagate_through_concat", [&](Rewriter& r) { concat_changed = passes::propagate_through_concat(r); });
+    if (options.fuse) t.run("align_concat_scales", passes::align_concat_scales);
     bool clamp_changed = false;
     t.run("clamp_in_integer_domain", [&](Rewriter& r) { clamp_changed = passes::clamp_in_integer_domain(r); });
     if (concat_changed || clamp_changed) t.run("propagate_dequantization", passes::propagate_dequantization);
     t.run("int8_operations", passes::int8_operations);
     t.run("fold_into_dequantization", passes::fold_into_dequantization);
     t.run("absorb_branch_requantization", passes::absorb_branch_requantization);
-    if (options.fuse) t.run("fuse_epilogue", passes::fuse_epilogue);
+    if (options.fuse) {
+        t.run("fuse_epilogue", passes::fuse_epilogue);
+        t.run("int8_add", passes::int8_add);
+        t.run("requantize_chains", passes::requantize_chains);
+    }
     ir::Graph out;
     t.run("finish", [&](Rewriter& r) { out = r.finish(); });
     return out;
@@ -106,6 +111,20 @@ std::string print_graph(const ir::Graph& g) {
                         : p.kind == ir::PostOp::Kind::clamp ? " clamp"
                                                             : " sum");
             if (!e.out_scale.empty()) out << " requantize";
+        } else if (n.op == "ConvolutionF32" || n.op == "MatMulF32") {  // engine/f32/fuse_f32.hpp
+            const ir::Epilogue e = ir::epilogue_from_attrs(n.attrs);
+            out << (e.bias.empty() ? "" : " +bias");
+            for (const ir::PostOp& p : e.post_ops) {
+                if (p.kind == ir::PostOp::Kind::clamp) out << " clamp(" << p.lo << "," << p.hi << ")";
+                else out << (p.kind == ir::PostOp::Kind::relu ? " relu" : " sum");
+            }
+        } else if (n.op == "Requantize") {
+            out << " scale=" << floats(n.attrs.get_floats("scale", {}))
+                << " out_scale=" << floats(n.attrs.get_floats("out_scale", {}));
+        } else if (n.op == "AddI8") {
+            out << " a_scale=" << floats(n.attrs.get_floats("a_scale", {}))
+                << " b_scale=" << floats(n.attrs.get_floats("b_scale", {})) << (n.attrs.get_bool("relu", false) ? " relu" : "")
+                << (n.attrs.get_floats("out_scale", {}).empty() ? "" : " requantize");
         } else if (n.op == "Quantize" || n.op == "Dequantize") {
             out << " scale=" << floats(n.attrs.get_floats("scale", {}));
             if (n.op == "Dequantize") out << " zp=" << floats(n.attrs.get_floats("zero_point", {}));

@@ -3,13 +3,19 @@
 //
 //   compress_weights -> move_fake_quantize_up -> decompose_fake_quantize ->
 //   propagate_dequantization -> int8_operations -> fold_into_dequantization ->
-//   absorb_branch_requantization -> [fuse_epilogue]
+//   absorb_branch_requantization -> [fuse_epilogue -> int8_add -> requantize_chains]
 //
-// Without the last pass the result is the "unfused int8 reference": every
+// (propagate_through_concat, [align_concat_scales] and clamp_in_integer_domain
+// run after the first propagate_dequantization.) Without the passes in
+// brackets the result is the "unfused int8 reference": every
 // step of the numeric contract is its own node (ConvolutionI8 with s32
 // accumulators, Dequantize, Relu, Add, Quantize), runnable node by node with
 // kernels::ref::run_graph. fuse_epilogue merges those chains into the kernels'
-// epilogues and gives the same bits.
+// epilogues and gives the same bits; int8_add does the same for an Add of two
+// dequantized int8 branches that no kernel took as its sum post-op, and
+// align_concat_scales for a Concat of inputs on different grids followed by
+// a Quantize (each input requantized onto the output grid), requantize_chains
+// for a Quantize of a Dequantize.
 //
 // Layout: the transformed graph is logically NCHW (the reference runs it so).
 // The engine (engine/int8/int8_executables.hpp) keeps int8 activations between
@@ -19,7 +25,7 @@
 // What stays f32 (documented fallback, never a wrong answer): FakeQuantize
 // with levels other than 256 on activations (255/256 on weights), non-constant
 // or per-channel activation ranges, a zero point that is not an integer;
-// every op without an int8 form (Softmax, MVN, Gelu, AvgPool, ...), with
+// every op without an int8 form (Softmax, MVN, Gelu, Multiply, ...), with
 // Quantize/Dequantize at the boundary.
 #include <string>
 
@@ -28,7 +34,7 @@
 namespace octet::lpt {
 
 struct Options {
-    bool fuse = true;  // false: stop before fuse_epilogue (the unfused int8 reference)
+    bool fuse = true;  // false: none of the passes in brackets above (the unfused int8 reference)
 };
 
 bool has_fake_quantize(const ir::Graph& g);

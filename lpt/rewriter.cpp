@@ -112,11 +112,17 @@ ir::Graph Rewriter::finish() {
             readers[size_t(p.node)].push_back(int(i));
         }
     }
+    // Results are read by nothing: they go last, in their original order, so
+    // the model's outputs keep their indices (Parameters keep theirs: they
+    // start the order, by id).
+    auto is_result = [&](int id) { return g_.node(id).op == "Result"; };
     for (size_t i = 0; i < g_.size(); ++i)
-        if (!dead_[i] && pending[i] == 0) order.push_back(int(i));
+        if (!dead_[i] && pending[i] == 0 && !is_result(int(i))) order.push_back(int(i));
     for (size_t k = 0; k < order.size(); ++k)
         for (int r : readers[size_t(order[k])])
-            if (--pending[size_t(r)] == 0) order.push_back(r);
+            if (--pending[size_t(r)] == 0 && !is_result(r)) order.push_back(r);
+    for (size_t i = 0; i < g_.size(); ++i)
+        if (!dead_[i] && is_result(int(i))) order.push_back(int(i));
     for (int id : order) {
         ir::Node n = g_.node(id);
         for (ir::PortRef& p : n.inputs) {

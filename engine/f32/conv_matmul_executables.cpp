@@ -9,6 +9,7 @@
 
 #include "ir/error.hpp"
 #include "ir/ops/conv_geometry.hpp"
+#include "ir/ops/f32_fused_ops.hpp"
 #include "kernels/f32/conv_f32_kernel.hpp"
 #include "kernels/f32/matmul_f32_kernel.hpp"
 
@@ -46,6 +47,7 @@ public:
         kf::ConvF32Args a;
         a.src = in[0].data<float>();
         a.dst = out[0].data<float>();
+        a.residual = in.size() == 3 ? in[2].data<float>() : nullptr;
         a.src_scratch = scratch(0, k_.src_scratch_floats());
         a.dst_scratch = k_.dst_scratch_floats() ? scratch(1, k_.dst_scratch_floats()) : nullptr;
         pool.parallel_for(k_.prepare_units(), [&](int64_t b, int64_t e) { k_.prepare(a, b, e); });
@@ -66,6 +68,7 @@ public:
         kf::MatmulF32Args a;
         a.a = in[0].data<float>();
         a.b = in[1].data<float>();
+        a.residual = in.size() == 3 ? in[2].data<float>() : nullptr;
         a.c = out[0].data<float>();
         if (k_.pack_units()) {
             a.b_packed = scratch(2, k_.packed_b_floats());
@@ -80,8 +83,28 @@ private:
 
 bool is_constant(const ir::Graph& g, ir::PortRef p) { return g.node(p.node).op == "Constant"; }
 
+bool fused(const ir::Node& n) { return n.op == "ConvolutionF32" || n.op == "MatMulF32"; }
+
+// The folded epilogue of a ConvolutionF32 / MatMulF32 (ir/ops/f32_fused_ops.hpp)
+// as the kernels take it: bias per channel (a single value repeated), post-ops.
+void epilogue_of(const ir::Node& n, int64_t channels, std::vector<float>& bias, std::vector<kf::GemmPostOp>& post) {
+    if (!fused(n)) return;
+    const ir::Epilogue e = ir::f32_epilogue_from_attrs(n.attrs);
+    if (!e.bias.empty()) {
+        bias.resize(size_t(channels));
+        for (int64_t c = 0; c < channels; ++c) bias[size_t(c)] = ir::epilogue_at(e.bias, int(c), 0.f);
+    }
+    for (const ir::PostOp& p : e.post_ops) {
+        switch (p.kind) {
+        case ir::PostOp::Kind::relu: post.push_back(kf::GemmPost::relu); break;
+        case ir::PostOp::Kind::clamp: post.push_back(kf::GemmPostOp::clamp(p.lo, p.hi)); break;
+        case ir::PostOp::Kind::sum: post.push_back(kf::GemmPost::sum); break;
+        }
+    }
+}
+
 std::shared_ptr<const Executable> make_conv(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
-    if (n.inputs.size() != 2) return decline(n, "not two inputs");
+    if (n.inputs.size() != 2 && !(fused(n) && n.inputs.size() == 3)) return decline(n, "not two inputs (+ a residual)");
     if (!is_constant(g, n.inputs[1])) return decline(n, "weights computed at run time");
     const ir::TensorDesc x = g.desc(n.inputs[0]);
     const ir::Tensor& w = g.node(n.inputs[1].node).value;
@@ -113,6 +136,7 @@ std::shared_ptr<const Executable> make_conv(const ir::Graph& g, const ir::Node& 
     if (d.group < 1 || d.ic % d.group || d.oc % d.group || w.shape()[1] * d.group != d.ic)
         return decline(n, "group does not fit the shapes");
     try {
+        epilogue_of(n, d.oc, d.bias, d.post);
         return std::make_shared<ConvF32Exec>(d, w.data<float>(), isa);
     } catch (const Error& e) {
         return decline(n, e.what());
@@ -126,7 +150,7 @@ int64_t product(const ir::Shape& s, size_t from, size_t to) {
 }
 
 std::shared_ptr<const Executable> make_matmul(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
-    if (n.inputs.size() != 2) return decline(n, "not two inputs");
+    if (n.inputs.size() != 2 && !(fused(n) && n.inputs.size() == 3)) return decline(n, "not two inputs (+ a residual)");
     const ir::TensorDesc a = g.desc(n.inputs[0]), b = g.desc(n.inputs[1]);
     if (a.type != ir::ElemType::f32 || b.type != ir::ElemType::f32) return decline(n, "not f32");
     if (a.shape.size() < 2 || b.shape.size() < 2) return decline(n, "rank-1 operand");
@@ -167,6 +191,7 @@ std::shared_ptr<const Executable> make_matmul(const ir::Graph& g, const ir::Node
         }
     }
     try {
+        epilogue_of(n, d.n, d.bias, d.post);
         return std::make_shared<MatmulF32Exec>(std::move(d), b_const ? g.node(n.inputs[1].node).value.data<float>() : nullptr,
                                                isa);
     } catch (const Error& e) {
@@ -178,7 +203,7 @@ std::shared_ptr<const Executable> make_matmul(const ir::Graph& g, const ir::Node
 
 std::shared_ptr<const Executable> make_conv_matmul_executable(const ir::Graph& g, int id, jit::Isa isa) {
     const ir::Node& n = g.node(id);
-    if (n.op != "Convolution" && n.op != "MatMul") return nullptr;
+    if (n.op != "Convolution" && n.op != "MatMul" && !fused(n)) return nullptr;
     if (env_flag("OCTET_F32_REF_CONV_MATMUL")) return decline(n, "OCTET_F32_REF_CONV_MATMUL is set");
     jit::Isa kisa;
     if (jit::isa_is_subset(jit::Isa::avx512_core, isa))
@@ -187,7 +212,7 @@ std::shared_ptr<const Executable> make_conv_matmul_executable(const ir::Graph& g
         kisa = jit::Isa::avx2;
     else
         return decline(n, std::string("no f32 JIT at ") + jit::isa_name(isa));
-    return n.op == "Convolution" ? make_conv(g, n, kisa) : make_matmul(g, n, kisa);
+    return n.op == "Convolution" || n.op == "ConvolutionF32" ? make_conv(g, n, kisa) : make_matmul(g, n, kisa);
 }
 
 }  // namespace octet::engine::f32

@@ -8,9 +8,11 @@
 // such node on the reference (for before/after comparisons).
 //
 // Activations stay NCHW / row-major as in the graph: no layout marking and no
-// reorders (why: conv_f32_kernel.hpp). The Add(bias) / Relu / Add(residual)
-// that follow a Convolution or MatMul in the graph are not fused here; they run
-// as their own f32 eltwise steps (engine/f32/misc_executables.hpp).
+// reorders (why: conv_f32_kernel.hpp). The Add(bias) / Relu / Clamp /
+// Add(residual) that follow a Convolution or MatMul are folded into it at
+// compile time (engine/f32/fuse_f32.hpp: ConvolutionF32 / MatMulF32) and run
+// in the generated epilogue; what is not folded runs as its own f32 eltwise
+// step (engine/f32/misc_executables.hpp).
 // Each phase (pad copy, packing of an activation B, the blocks, compaction)
 // is one ThreadPool::parallel_for over units that write disjoint outputs, so
 // results do not depend on the thread count.

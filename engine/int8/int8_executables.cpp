@@ -1,8 +1,12 @@
 #include "engine/int8/int8_executables.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
 
 #include "ir/ops/conv_geometry.hpp"
+#include "ir/ops/int8_ops.hpp"
 #include "kernels/eltwise/jit_concat_kernel.hpp"
 #include "kernels/eltwise/jit_int8_clamp_kernel.hpp"
 #include "kernels/eltwise/jit_nearest_kernel.hpp"
@@ -29,6 +33,15 @@ bool channel_vectors_on_axis1(const ir::Node& n) {
     return true;
 }
 
+// AddI8's per-channel vectors (if any) are on the channel axis.
+bool add_on_channels(const ir::Node& n) {
+    if (n.op != "AddI8") return false;
+    if (n.attrs.get_int("axis", 1) == 1) return true;
+    for (const char* v : {"a_zero_point", "a_scale", "a_bias", "b_zero_point", "b_scale", "b_bias", "out_scale", "out_shift"})
+        if (n.attrs.get_floats(v, {}).size() > 1) return false;
+    return true;
+}
+
 bool int8_pool(const ir::Graph& g, const ir::Node& n) {
     if ((n.op != "MaxPool" && n.op != "AvgPool") || n.inputs.size() != 1) return false;
     const ir::TensorDesc in = g.desc(n.inputs[0]);
@@ -40,6 +53,7 @@ bool nhwc_producer(const ir::Graph& g, const ir::Node& n) {
     if (n.outputs.empty() || !is_4d(n.outputs[0]) || !ir::is_int8(n.outputs[0].type)) return false;
     if (n.op == "ConvolutionI8") return g.node(n.inputs.at(1).node).op == "Constant";
     if (n.op == "Quantize") return is_4d(g.desc(n.inputs[0])) && channel_vectors_on_axis1(n);
+    if (n.op == "AddI8") return add_on_channels(n);
     return int8_pool(g, n);
 }
 
@@ -47,6 +61,7 @@ bool nhwc_producer(const ir::Graph& g, const ir::Node& n) {
 bool nhwc_consumer(const ir::Graph& g, const ir::Node& n, size_t k) {
     if (n.op == "ConvolutionI8") return (k == 0 || k == 2) && g.node(n.inputs.at(1).node).op == "Constant";
     if (n.op == "Dequantize") return k == 0 && channel_vectors_on_axis1(n);
+    if (n.op == "AddI8") return is_4d(n.outputs.at(0)) && add_on_channels(n);
     return k == 0 && int8_pool(g, n);
 }
 
@@ -61,6 +76,66 @@ bool writes_nhwc(const ir::Graph& g, int id) {
     return nhwc(g, {id, 0}) || layout_free(g.node(id).outputs.at(0).shape);
 }
 
+// Scratch for a reorder at a kernel boundary. Not zeroed, unlike ir::Tensor:
+// every byte is written before it is read, and the memset (up to 600 KB per
+// step at batch 1) ran on the calling thread alone.
+class Scratch {
+public:
+    Scratch() = default;
+    Scratch(ir::ElemType t, const ir::Shape& s) {
+        const size_t bytes = (size_t(ir::num_elements(s)) * ir::elem_size(t) + 63) / 64 * 64;
+        p_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, bytes ? bytes : 64)));
+        if (!p_) throw std::bad_alloc();
+    }
+    void* raw() const { return p_.get(); }
+
+private:
+    struct Free {
+        void operator()(uint8_t* p) const { std::free(p); }
+    };
+    std::unique_ptr<uint8_t, Free> p_;
+};
+
+// NCHW <-> NHWC at a kernel boundary, split over blocks of pixels: the
+// reference's split is over images, one unit at batch 1, so the whole reorder
+// ran on one thread. A block writes only its own pixels, in either direction.
+constexpr int64_t kReorderUnitElems = 16384;
+
+template <class T>
+void reorder_pixels(const T* src, T* dst, int64_t c, int64_t hw, int64_t b, int64_t p0, int64_t p1, bool to_nhwc) {
+    const T* in = src + b * c * hw;
+    T* out = dst + b * c * hw;
+    if (to_nhwc) {  // reads stream along each plane; the block's writes stay in cache
+        for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t i = p0; i < p1; ++i) out[i * c + ch] = in[ch * hw + i];
+    } else {
+        for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t i = p0; i < p1; ++i) out[ch * hw + i] = in[i * c + ch];
+    }
+}
+
+void reorder(ThreadPool& pool, const void* src, void* dst, const ir::Shape& nchw, size_t elem, bool to_nhwc) {
+    const int64_t mb = nchw[0], c = nchw[1], hw = nchw[2] * nchw[3];
+    if ((elem != 1 && elem != 4) || c == 0 || hw == 0) {
+        pool.parallel_for(mb, [&](int64_t b, int64_t e) {
+            if (to_nhwc) kernels::ref::nchw_to_nhwc(src, dst, nchw, elem, b, e);
+            else kernels::ref::nhwc_to_nchw(src, dst, nchw, elem, b, e);
+        });
+        return;
+    }
+    const int64_t pix = std::max<int64_t>(1, std::min(hw, kReorderUnitElems / c));
+    const int64_t blocks = (hw + pix - 1) / pix;
+    pool.parallel_for(mb * blocks, [&](int64_t b, int64_t e) {
+        for (int64_t u = b; u < e; ++u) {
+            const int64_t n = u / blocks, p0 = (u % blocks) * pix, p1 = std::min(hw, p0 + pix);
+            if (elem == 1)
+                reorder_pixels(static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst), c, hw, n, p0, p1, to_nhwc);
+            else
+                reorder_pixels(static_cast<const uint32_t*>(src), static_cast<uint32_t*>(dst), c, hw, n, p0, p1, to_nhwc);
+        }
+    });
+}
+
 class ConvExec : public Executable {
 public:
     ConvExec(const kernels::ConvProblem& p, jit::Isa isa, bool src_nhwc, bool res_nhwc, bool dst_nhwc)
@@ -70,29 +145,23 @@ public:
         const kernels::ConvDesc& d = d_;
         // The kernel is NHWC; tensors that are NCHW (f32 boundaries, readers
         // without an NHWC form) are reordered here.
-        ir::Tensor src, dst, res;
+        Scratch src, dst, res;
         if (!src_nhwc_) {
-            src = ir::Tensor(in[0].type(), {d.mb, d.ih, d.iw, d.ic});
-            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
-                kernels::ref::nchw_to_nhwc(in[0].raw(), src.raw(), in[0].shape(), ir::elem_size(in[0].type()), b, e);
-            });
+            src = Scratch(in[0].type(), {d.mb, d.ih, d.iw, d.ic});
+            reorder(pool, in[0].raw(), src.raw(), in[0].shape(), ir::elem_size(in[0].type()), true);
         }
         if (in.size() == 3 && !res_nhwc_) {
-            res = ir::Tensor(in[2].type(), {d.mb, d.oh, d.ow, d.oc});
-            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
-                kernels::ref::nchw_to_nhwc(in[2].raw(), res.raw(), in[2].shape(), ir::elem_size(in[2].type()), b, e);
-            });
+            res = Scratch(in[2].type(), {d.mb, d.oh, d.ow, d.oc});
+            reorder(pool, in[2].raw(), res.raw(), in[2].shape(), ir::elem_size(in[2].type()), true);
         }
-        if (!dst_nhwc_) dst = ir::Tensor(out[0].type(), {d.mb, d.oh, d.ow, d.oc});
+        if (!dst_nhwc_) dst = Scratch(out[0].type(), {d.mb, d.oh, d.ow, d.oc});
         kernels::ConvArgs args;
         args.src = src_nhwc_ ? in[0].raw() : src.raw();
         args.residual = in.size() != 3 ? nullptr : res_nhwc_ ? in[2].raw() : res.raw();
         args.dst = dst_nhwc_ ? out[0].raw() : dst.raw();
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
         if (!dst_nhwc_)
-            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
-                kernels::ref::nhwc_to_nchw(dst.raw(), out[0].raw(), out[0].shape(), ir::elem_size(out[0].type()), b, e);
-            });
+            reorder(pool, dst.raw(), out[0].raw(), out[0].shape(), ir::elem_size(out[0].type()), false);
     }
 
 private:
@@ -110,22 +179,18 @@ public:
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
         const kernels::PoolDesc& d = p_.desc;
         const size_t es = ir::elem_size(p_.type);
-        ir::Tensor src, dst;
+        Scratch src, dst;
         if (!src_nhwc_) {
-            src = ir::Tensor(p_.type, {d.mb, d.ih, d.iw, d.ic});
-            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
-                kernels::ref::nchw_to_nhwc(in[0].raw(), src.raw(), in[0].shape(), es, b, e);
-            });
+            src = Scratch(p_.type, {d.mb, d.ih, d.iw, d.ic});
+            reorder(pool, in[0].raw(), src.raw(), in[0].shape(), es, true);
         }
-        if (!dst_nhwc_) dst = ir::Tensor(p_.type, {d.mb, d.oh, d.ow, d.ic});
+        if (!dst_nhwc_) dst = Scratch(p_.type, {d.mb, d.oh, d.ow, d.ic});
         kernels::PoolArgs args;
         args.src = src_nhwc_ ? in[0].raw() : src.raw();
         args.dst = dst_nhwc_ ? out[0].raw() : dst.raw();
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
         if (!dst_nhwc_)
-            pool.parallel_for(d.mb, [&](int64_t b, int64_t e) {
-                kernels::ref::nhwc_to_nchw(dst.raw(), out[0].raw(), out[0].shape(), es, b, e);
-            });
+            reorder(pool, dst.raw(), out[0].raw(), out[0].shape(), es, false);
     }
 
 private:
@@ -324,16 +389,14 @@ public:
     }
     std::string exec_type() const override { return k_->exec_type(); }
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
-        ir::Tensor tmp;
+        Scratch tmp;
         kernels::EltwiseArgs args;
         args.src0 = in[0].raw();
         args.dst = out[0].raw();
         if (nhwc_) {
-            tmp = ir::Tensor(ir::ElemType::f32, {shape_[0], shape_[2], shape_[3], shape_[1]});
+            tmp = Scratch(ir::ElemType::f32, {shape_[0], shape_[2], shape_[3], shape_[1]});
             if (quantize_) {
-                pool.parallel_for(shape_[0], [&](int64_t b, int64_t e) {
-                    kernels::ref::nchw_to_nhwc(in[0].raw(), tmp.raw(), shape_, sizeof(float), b, e);
-                });
+                reorder(pool, in[0].raw(), tmp.raw(), shape_, sizeof(float), true);
                 args.src0 = tmp.raw();
             } else {
                 args.dst = tmp.raw();
@@ -341,15 +404,94 @@ public:
         }
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
         if (nhwc_ && !quantize_)
-            pool.parallel_for(shape_[0], [&](int64_t b, int64_t e) {
-                kernels::ref::nhwc_to_nchw(tmp.raw(), out[0].raw(), shape_, sizeof(float), b, e);
-            });
+            reorder(pool, tmp.raw(), out[0].raw(), shape_, sizeof(float), false);
     }
 
 private:
     std::unique_ptr<kernels::EltwiseKernel> k_;
     ir::Shape shape_;
     bool nhwc_, quantize_ = false;
+};
+
+// AddI8 through the element-wise registry (kernels/eltwise: the generated Add
+// chain). Element-wise, so any layout serves as long as the three tensors
+// share it: the kernel runs on the NHWC view ([N,H,W,C], channel axis 3) when
+// the int8 output is NHWC, or for an f32 output (always NCHW) when an input
+// is; an input in the other layout is reordered first, and an f32 result
+// computed on the NHWC view is reordered into the NCHW output.
+class AddExec : public Executable {
+public:
+    AddExec(const ir::Graph& g, const ir::Node& n, int id, jit::Isa isa) : shape_(n.outputs.at(0).shape) {
+        const bool int8_out = ir::is_int8(n.outputs[0].type);
+        const bool free = !is_4d(n.outputs[0]) || layout_free(shape_);
+        in_nhwc_[0] = !free && nhwc(g, n.inputs.at(0));
+        in_nhwc_[1] = !free && nhwc(g, n.inputs.at(1));
+        view_nhwc_ = !free && (int8_out ? nhwc(g, {id, 0}) : in_nhwc_[0] || in_nhwc_[1]);
+        types_[0] = g.desc(n.inputs[0]).type;
+        types_[1] = g.desc(n.inputs[1]).type;
+        out_type_ = n.outputs[0].type;
+        const ir::Shape view = view_nhwc_ ? nhwc_shape() : shape_;
+        kernels::AddProblem p = kernels::add_problem_of(n, view, types_[0], types_[1]);
+        if (view_nhwc_) p.axis = 3;  // the vectors are on axis 1 (add_on_channels)
+        k_ = kernels::create_add_kernel(p, isa);
+    }
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        Scratch tmp[2], dst;
+        kernels::EltwiseArgs args;
+        const void* src[2] = {in[0].raw(), in[1].raw()};
+        for (int k = 0; k < 2; ++k) {
+            if (in_nhwc_[k] == view_nhwc_) continue;
+            tmp[k] = Scratch(types_[k], view_nhwc_ ? nhwc_shape() : shape_);
+            reorder(pool, in[size_t(k)].raw(), tmp[k].raw(), shape_, ir::elem_size(types_[k]), view_nhwc_);
+            src[k] = tmp[k].raw();
+        }
+        const bool reorder_out = view_nhwc_ && !ir::is_int8(out_type_);
+        if (reorder_out) dst = Scratch(out_type_, nhwc_shape());
+        args.src0 = src[0];
+        args.src1 = src[1];
+        args.dst = reorder_out ? dst.raw() : out[0].raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+        if (reorder_out) reorder(pool, dst.raw(), out[0].raw(), shape_, ir::elem_size(out_type_), false);
+    }
+
+private:
+    ir::Shape nhwc_shape() const { return {shape_[0], shape_[2], shape_[3], shape_[1]}; }
+
+    ir::Shape shape_;  // logical NCHW (or any rank when not 4D)
+    bool in_nhwc_[2] = {false, false}, view_nhwc_ = false;
+    ir::ElemType types_[2] = {ir::ElemType::u8, ir::ElemType::u8}, out_type_ = ir::ElemType::f32;
+    std::unique_ptr<kernels::EltwiseKernel> k_;
+};
+
+// Requantize (the LPT's input alignment of a Concat) as the generated
+// requantize chain (kernels/eltwise) on the logical NCHW bytes: it is neither
+// an NHWC reader nor writer, its producer writes NCHW for it.
+class RequantizeExec : public Executable {
+public:
+    RequantizeExec(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+        kernels::RequantizeProblem p;
+        p.shape = n.outputs.at(0).shape;
+        p.axis = n.attrs.get_int("axis", 1);
+        p.src.type = g.desc(n.inputs.at(0)).type;
+        p.src.zero_point = ir::to_floats(n.attrs.get_floats("zero_point", {}));
+        p.src.scale = ir::to_floats(n.attrs.get_floats("scale", {}));
+        p.src.bias = ir::to_floats(n.attrs.get_floats("bias", {}));
+        p.out_scale = ir::to_floats(n.attrs.get_floats("out_scale", {}));
+        p.out_shift = ir::to_floats(n.attrs.get_floats("out_shift", {}));
+        p.dst_type = n.outputs[0].type;
+        k_ = kernels::create_requantize_kernel(p, isa);
+    }
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        kernels::EltwiseArgs args;
+        args.src0 = in[0].raw();
+        args.dst = out[0].raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::EltwiseKernel> k_;
 };
 
 // Marks the int8 4D tensors that stay NHWC between int8 kernels: produced by a
@@ -385,6 +527,8 @@ std::shared_ptr<const Executable> make_executable(const ir::Graph& g, int id, ji
     const ir::Node& n = g.node(id);
     if (n.op == "Quantize") return std::make_shared<ConvertExec>(g, n, nhwc(g, {id, 0}), isa);
     if (n.op == "Dequantize") return std::make_shared<ConvertExec>(g, n, nhwc(g, n.inputs.at(0)), isa);
+    if (n.op == "AddI8") return std::make_shared<AddExec>(g, n, id, isa);
+    if (n.op == "Requantize") return std::make_shared<RequantizeExec>(g, n, isa);
     if (n.op == "ConvolutionI8") {
         const ir::Node& w = g.node(n.inputs.at(1).node);
         if (w.op != "Constant") return nullptr;

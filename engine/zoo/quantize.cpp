@@ -104,6 +104,7 @@ ir::Graph insert_fake_quantize(const BuiltModel& model, const QuantizePolicy& po
         const bool weighted = n.op == "Convolution" || n.op == "MatMul";
         const bool residual = policy.residual_adds && n.op == "Add" && n.inputs.size() == 2 &&
                               !is_constant(n.inputs[0]) && !is_constant(n.inputs[1]);
+        const bool pooled = policy.avg_pool_inputs && n.op == "AvgPool";
         std::vector<ir::PortRef> inputs;
         for (size_t k = 0; k < n.inputs.size(); ++k) {
             const ir::PortRef p = n.inputs[k];
@@ -111,7 +112,7 @@ ir::Graph insert_fake_quantize(const BuiltModel& model, const QuantizePolicy& po
                 const auto ranges = weight_ranges(n, src.node(p.node).value);
                 inputs.push_back(add_fake_quantize(out, n.name + "/fq_weights_" + std::to_string(k), mapped(p),
                                                    ranges.first, ranges.second, 255));
-            } else if (weighted || residual) {
+            } else if (weighted || residual || pooled) {
                 inputs.push_back(quantize_activation(n, k));
             } else {
                 inputs.push_back(mapped(p));

@@ -1,5 +1,5 @@
 // Internal int8 ops created by the low-precision transformations (lpt/):
-// Quantize, Dequantize, ConvolutionI8, MatMulI8. See ir/ops.hpp.
+// Quantize, Dequantize, Requantize, AddI8, ConvolutionI8, MatMulI8. See ir/ops.hpp.
 #include "ir/ops/int8_ops.hpp"
 
 #include "ir/error.hpp"
@@ -102,6 +102,31 @@ Outputs dequantize(const Node& n, const Inputs& in) {
     for (const char* v : {"zero_point", "scale", "bias"})
         expect_channel_vector(n, v, in[0].shape, n.attrs.get_int("axis", 1));
     return {{ElemType::f32, in[0].shape}};
+}
+
+Outputs requantize(const Node& n, const Inputs& in) {
+    expect_inputs(in, 1);
+    expect_type(in[0], {ElemType::u8, ElemType::s8}, "input");
+    const ElemType t = parse_elem_type(get_choice(n.attrs, "destination_type", "", {"u8", "s8"}));
+    for (const char* v : {"zero_point", "scale", "bias", "out_scale", "out_shift"})
+        expect_channel_vector(n, v, in[0].shape, n.attrs.get_int("axis", 1));
+    return {{t, in[0].shape}};
+}
+
+Outputs add_i8(const Node& n, const Inputs& in) {
+    expect_inputs(in, 2);
+    expect_type(in[0], {ElemType::u8, ElemType::s8}, "first input");
+    expect_type(in[1], {ElemType::u8, ElemType::s8}, "second input");
+    if (in[0].shape != in[1].shape)
+        throw ValidationError("inputs have shapes " + to_string(in[0].shape) + " and " + to_string(in[1].shape) +
+                              " (AddI8 does not broadcast)");
+    const ElemType t = parse_elem_type(get_choice(n.attrs, "destination_type", "", {"u8", "s8", "f32"}));
+    const int64_t axis = n.attrs.get_int("axis", 1);
+    for (const char* v : {"a_zero_point", "a_scale", "a_bias", "b_zero_point", "b_scale", "b_bias", "out_scale", "out_shift"})
+        expect_channel_vector(n, v, in[0].shape, axis);
+    if (t == ElemType::f32 && (!n.attrs.get_floats("out_scale", {}).empty() || !n.attrs.get_floats("out_shift", {}).empty()))
+        throw ValidationError("an f32 destination takes no out_scale / out_shift");
+    return {{t, in[0].shape}};
 }
 
 Outputs convolution_i8(const Node& n, const Inputs& in) {

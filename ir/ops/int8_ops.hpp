@@ -21,6 +21,8 @@ std::vector<double> to_doubles(const std::vector<float>& v);
 namespace infer {  // shape inference, dispatched from ir/ops.cpp
 std::vector<TensorDesc> quantize(const Node& n, const std::vector<TensorDesc>& in);
 std::vector<TensorDesc> dequantize(const Node& n, const std::vector<TensorDesc>& in);
+std::vector<TensorDesc> add_i8(const Node& n, const std::vector<TensorDesc>& in);
+std::vector<TensorDesc> requantize(const Node& n, const std::vector<TensorDesc>& in);
 std::vector<TensorDesc> convolution_i8(const Node& n, const std::vector<TensorDesc>& in);
 std::vector<TensorDesc> matmul_i8(const Node& n, const std::vector<TensorDesc>& in);
 }  // namespace infer

@@ -132,7 +132,7 @@ private:
             if (c_.split) load_vec(W2(j), ptr[w + c_.oc_block * 4 + j * vlen]);
         }
         for (int p : P) {
-            broadcast(s + int(p * c_.sw * c_.ic), bytes);
+            broadcast(s + int(p * c_.sw * c_.ic), bytes < 4 && tail_read_in_row(p, bytes) ? 4 : bytes);
             if (c_.s8_src) xor80(B());
             for (int j = 0; j < nb_; ++j) {
                 mac(B(), W(j), acc(p, j));
@@ -141,7 +141,19 @@ private:
         }
     }
 
+    // The tail quad of pixel p at the current kx, read as 4 bytes, ends inside the
+    // input row in every block of the run: it ends at most 4 - tail bytes past
+    // the pixel (last group), so (iw - 1 - ix) * ic >= 4 - tail is enough.
+    bool tail_read_in_row(int p, int bytes) const {
+        if (c_.flat || c_.iw <= 0 || blk_ox0_ < 0) return false;
+        const int64_t ox = blk_ox0_ + (blk_runs_ - 1) * c_.ur_w + p;
+        if (in_kwic_) return (ox * c_.sw - c_.pw) * c_.ic + 4 * c_.kwic_quads <= c_.iw * c_.ic;
+        const int64_t ix = ox * c_.sw - c_.pw + cur_kx_ * (c_.dw + 1);
+        return (c_.iw - 1 - ix) * c_.ic >= 4 - bytes;
+    }
+
     void kx_body(const std::vector<int>& P, int64_t kx) {
+        cur_kx_ = kx;
         const int kxoff = int(kx * (c_.dw + 1) * c_.ic);
         const int wkx = int(kx * c_.icq * c_.wei_icq_stride), wq = int(c_.wei_icq_stride);
         const int64_t nfull = c_.icq - (c_.ic_tail ? 1 : 0);
@@ -167,6 +179,17 @@ private:
                 quad(P, reg_src_ky + int(kxoff + q * 4), reg_wei_ky + int(wkx + q * wq), bytes);
             }
         }
+    }
+
+    // The kw taps of one kernel row as kwic_quads quads of contiguous bytes (Conf::kwic_quads).
+    void kwic_body(const std::vector<int>& P) {
+        const int tail = int((c_.kw * c_.ic) % 4), wq = c_.oc_block * 4;
+        in_kwic_ = true;
+        for (int64_t q = 0; q < c_.kwic_quads; ++q) {
+            const int bytes = (q == c_.kwic_quads - 1 && tail) ? tail : 4;
+            quad(P, reg_src_ky + int(q * 4), reg_wei_ky + int(q * wq), bytes);
+        }
+        in_kwic_ = false;
     }
 
     // Σ a·d over the correction entries of the valid ky, per (kx, vector, tail).
@@ -217,11 +240,18 @@ private:
     }
 
     // ur_b pixels with their valid-kx masks and tap classes; advances the pointers.
-    void block(int ur_b, const uint64_t* masks, const int* xcls) {
+    // ox0 / runs: the first output column of the block and how many times the
+    // code runs (consecutive blocks of ur_w); ox0 < 0 when unknown (flat).
+    void block(int ur_b, const uint64_t* masks, const int* xcls, int64_t ox0 = -1, int64_t runs = 1) {
+        blk_ox0_ = ox0;
+        blk_runs_ = runs;
         for (int p = 0; p < ur_b; ++p)
             for (int j = 0; j < nb_; ++j) zero(acc(p, j));
+        const uint64_t full = c_.kw == 64 ? ~0ull : ((1ull << c_.kw) - 1);
+        bool kwic = c_.kwic_quads > 0 && !c_.flat;
+        for (int p = 0; p < ur_b; ++p) kwic = kwic && masks[p] == full;
         mov(reg_src_ky, reg_src_blk);
-        mov(reg_wei_ky, ptr[reg_args + offsetof(CallArgs, wei)]);
+        mov(reg_wei_ky, ptr[reg_args + (kwic ? offsetof(CallArgs, wei_flat) : offsetof(CallArgs, wei))]);
         Label l_ky, l_after;
         if (!c_.flat) {
             mov(reg_kh, ptr[reg_args + offsetof(CallArgs, kh)]);
@@ -229,15 +259,21 @@ private:
             jz(l_after, T_NEAR);
             L(l_ky);
         }
-        for (int64_t kx = 0; kx < c_.kw; ++kx) {
+        if (kwic) {
             std::vector<int> P;
-            for (int p = 0; p < ur_b; ++p)
-                if (masks[p] >> kx & 1) P.push_back(p);
-            if (!P.empty()) kx_body(P, kx);
+            for (int p = 0; p < ur_b; ++p) P.push_back(p);
+            kwic_body(P);
+        } else {
+            for (int64_t kx = 0; kx < c_.kw; ++kx) {
+                std::vector<int> P;
+                for (int p = 0; p < ur_b; ++p)
+                    if (masks[p] >> kx & 1) P.push_back(p);
+                if (!P.empty()) kx_body(P, kx);
+            }
         }
         if (!c_.flat) {
             add(reg_src_ky, c_.src_ky_step);
-            add(reg_wei_ky, int(c_.kw * c_.icq * c_.wei_icq_stride));
+            add(reg_wei_ky, kwic ? int(c_.kwic_quads * c_.oc_block * 4) : int(c_.kw * c_.icq * c_.wei_icq_stride));
             dec(reg_kh);
             jnz(l_ky, T_NEAR);
             L(l_after);
@@ -254,7 +290,30 @@ private:
                 }
         }
         const int dsz = int(post_.dst_elem_size()), rsz = int(post_.residual_elem_size());
-        for (int p = 0; p < ur_b; ++p)
+        // AVX-512, 4 full vectors to u8/s8: the 64 bytes of a pixel are packed
+        // together (2 vpackssdw, a byte pack, vpermd: 4 shuffle uops) instead of
+        // 4 vpmovusdb/vpmovsdb (2 uops each); the values are within the dst bounds.
+        const bool s8_dst = e_.dst_type == ir::ElemType::s8;
+        const bool group = evex && nb_ == 4 && c_.last_lanes == simd_w && (s8_dst || e_.dst_type == ir::ElemType::u8);
+        for (int p = 0; p < ur_b && group; ++p) {
+            if constexpr (evex) {
+                for (int j = 0; j < nb_; ++j) {
+                    const int off = int(p * c_.oc + j * simd_w);
+                    post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
+                                  rsz ? reg_res + off * rsz : RegExp(reg_dst));
+                }
+                // Dword 4L+k of the packed vector holds channels 16k+4L..+3: vpermd puts them in order.
+                vpackssdw(acc(p, 0), acc(p, 0), acc(p, 1));
+                vpackssdw(acc(p, 2), acc(p, 2), acc(p, 3));
+                if (s8_dst) vpacksswb(acc(p, 0), acc(p, 0), acc(p, 2));
+                else vpackuswb(acc(p, 0), acc(p, 0), acc(p, 2));
+                vmovdqu32(W(1), ptr[rip + l_perm_]);
+                vpermd(acc(p, 0), W(1), acc(p, 0));
+                vmovdqu8(ptr[reg_dst + int(p * c_.oc * dsz)], acc(p, 0));
+                use_perm_ = true;
+            }
+        }
+        for (int p = 0; p < ur_b && !group; ++p)
             for (int j = 0; j < nb_; ++j) {
                 const int off = int(p * c_.oc + j * simd_w);
                 const int lanes = j == nb_ - 1 ? c_.last_lanes : simd_w;
@@ -284,16 +343,16 @@ private:
                     Label l;
                     mov(reg_cnt, run);
                     L(l);
-                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)], ow0, run);
                     dec(reg_cnt);
                     jnz(l, T_NEAR);
                 } else {
-                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                    block(c_.ur_w, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)], ow0);
                 }
                 ow0 += run * c_.ur_w;
             } else {
                 const int ur_b = int(std::min<int64_t>(c_.ur_w, ow - ow0));
-                block(ur_b, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)]);
+                block(ur_b, &c_.kx_mask[size_t(ow0)], &c_.xcls[size_t(ow0)], ow0);
                 ow0 += ur_b;
             }
         }
@@ -340,6 +399,11 @@ private:
         for (int i = 0; i < 64; ++i) db(0x80);
         L(l_ones_);
         for (int i = 0; i < 32; ++i) dw(1);
+        if (use_perm_) {
+            align(64);
+            L(l_perm_);
+            for (uint32_t i : {0u, 4u, 8u, 12u, 1u, 5u, 9u, 13u, 2u, 6u, 10u, 14u, 3u, 7u, 11u, 15u}) dd(i);
+        }
         post_.emit_data();
     }
 
@@ -347,7 +411,10 @@ private:
     ir::Epilogue e_;
     jit::PostOpEmitter<kIsa> post_;
     int nb_ = c_.nb_oc;
-    Label l_c80_, l_ones_, l_done_;
+    int64_t blk_ox0_ = -1, blk_runs_ = 1, cur_kx_ = 0;  // block() / kx_body() being emitted
+    bool in_kwic_ = false;                              // kwic_body() being emitted
+    Label l_c80_, l_ones_, l_done_, l_perm_;
+    bool use_perm_ = false;  // the grouped u8/s8 store used l_perm_
 };
 
 }  // namespace

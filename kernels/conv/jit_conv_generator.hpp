@@ -54,6 +54,7 @@ struct CallArgs {
     const int8_t* fix_dvec;
     int64_t ylo_off;
     jit::PostOpParams params;
+    const int8_t* wei_flat;  // Conf::kwic_quads > 0: the block's (kx, ic)-flattened weights at the first valid ky
 };
 
 struct Conf {
@@ -82,6 +83,18 @@ struct Conf {
     std::vector<uint64_t> kx_mask;
     std::vector<int> xcls;
     int64_t pw = 0;
+    // Row mode: input width (0: unknown). With it, an input-channel tail quad
+    // (ic % 4 != 0, e.g. conv1's 3 channels) whose 4-byte read stays inside the
+    // input row is one vpbroadcastd from memory instead of 3..5 GPR ops and 2
+    // shuffle-port uops; the extra bytes meet zero weights.
+    int64_t iw = 0;
+    // Row mode, g = 1, no dilation, ic % 4 != 0 (conv1: 3 channels): the kw taps of
+    // one kernel row are kw*ic contiguous input bytes, so a pixel whose taps are
+    // all inside the image reads them as kwic_quads = ceil(kw*ic/4) quads
+    // (conv1: 6 instead of 7 quads of which 1 byte in 4 is padding) against
+    // weights packed as a 1-wide kernel of kw*ic channels (CallArgs::wei_flat).
+    // 0: off. Not with split or fixup.
+    int64_t kwic_quads = 0;
     int64_t comp_oc_pad = 0;
     std::string name;
 };

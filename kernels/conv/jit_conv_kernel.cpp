@@ -18,7 +18,21 @@ using jit::Isa;
 namespace cp = conv_pack;
 namespace cj = conv_jit;
 
-constexpr int64_t kFlatChunk = 240;  // divisible by every ur_w <= 12 but 7, 9, 11
+// A flat (1x1, stride 1) conv cuts its pixels into chunks of at most
+// kFlatChunk, of equal size (they differ by one pixel at most: a short last
+// chunk would leave one thread idle at the end). When that leaves fewer than
+// kMinUnits units (batch 1 on 14x14 or 7x7: a handful of channel blocks), the
+// chunks get smaller, down to kMinFlatChunk pixels, so that 2..16 threads
+// still get balanced shares.
+constexpr int64_t kFlatChunk = 240;
+constexpr int64_t kMinFlatChunk = 8;
+constexpr int64_t kMinUnits = 16;
+// Units run output-channel block outermost, so that a thread keeps its weight
+// blocks in its cache. A last block narrower than the others (oc 96 = 64 + 32)
+// makes the threads that hold it finish early; then, when all the weights fit
+// kRowsOuterMaxWeights, pixels go outermost so that every share holds whole
+// rows of all blocks.
+constexpr size_t kRowsOuterMaxWeights = size_t(1) << 20;
 
 bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni; }
 
@@ -115,6 +129,19 @@ public:
         c.wei_icq_stride = wq_;
         c.oc_block = oc_block_;
         c.pw = d_.pw;
+        c.iw = d_.iw;
+        // Interior pixels of a first layer read a kernel row's (kx, ic) bytes as
+        // one run of quads (jit_conv_generator.hpp, Conf::kwic_quads).
+        // The taps are the interior ones, so the compensation (s8, zero points) is the interior class's.
+        if (vnni && !flat_ && !split_ && !fixup_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 &&
+            d_.kw > 1 && d_.kw * d_.ic <= 64) {
+            ConvDesc dv = d_;
+            dv.ic = d_.kw * d_.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]: the packing sees a 1-wide kernel
+            dv.kw = 1;
+            kwic_quads_ = cp::packed_icq(dv);
+            kwic_packed_ = cp::pack_weights(dv, p.weights.data(), oc_block_, false);
+            c.kwic_quads = kwic_quads_;
+        }
         c.comp_oc_pad = oc_pad_;
         if (!flat_) {
             for (int64_t ox = 0; ox < d_.ow; ++ox) {
@@ -143,7 +170,16 @@ public:
         if (tail_) tail_fn_ = tail_->function<void(const cj::CallArgs*)>();
         params_ = jit::PostOpParams{data_or_null(e_.scale), data_or_null(e_.bias), data_or_null(e_.out_scale),
                                     data_or_null(e_.out_shift)};
-        rows_ = flat_ ? (d_.oh * d_.ow + kFlatChunk - 1) / kFlatChunk : d_.oh;
+        if (flat_) {
+            const int64_t pix = d_.oh * d_.ow, blocks = d_.mb * d_.g * n_ocb_;
+            rows_ = (pix + kFlatChunk - 1) / kFlatChunk;
+            if (blocks * rows_ < kMinUnits)
+                rows_ = std::max<int64_t>(1, std::min((kMinUnits + blocks - 1) / blocks, pix / kMinFlatChunk));
+            rows_ = std::max<int64_t>(1, std::min(rows_, pix));
+        } else {
+            rows_ = d_.oh;
+        }
+        rows_outer_ = rem != oc_block_ && n_ocb_ > 1 && packed_.size() <= kRowsOuterMaxWeights;
         supported_ = jit::isa_supported(isa);
     }
 
@@ -167,13 +203,15 @@ public:
         c.fix_src = fix_.src_off.data();
         c.fix_dvec = reinterpret_cast<const int8_t*>(fix_.dvec.data());
         for (int64_t u = begin; u < end; ++u) {
-            const int64_t row = u % rows_, gb = (u / rows_) % gb_count, n = u / rows_ / gb_count;
+            const int64_t row = rows_outer_ ? (u / gb_count) % rows_ : u % rows_;
+            const int64_t gb = rows_outer_ ? u % gb_count : (u / rows_) % gb_count, n = u / rows_ / gb_count;
             const int64_t g = gb / n_ocb_, ob = gb % n_ocb_;
             const int64_t ch = g * ocg + ob * oc_block_;
             int64_t src_off, dst_off, ylo = 0, ycl = 0;
             if (flat_) {
-                const int64_t pix0 = row * kFlatChunk;
-                c.npix = std::min(kFlatChunk, d_.oh * d_.ow - pix0);
+                const int64_t pix = d_.oh * d_.ow, base = pix / rows_, extra = pix % rows_;
+                const int64_t pix0 = row * base + std::min(row, extra);
+                c.npix = base + (row < extra ? 1 : 0);
                 c.kh = 1;
                 src_off = (n * d_.ih * d_.iw + pix0) * d_.ic + g * icg;
                 dst_off = (n * d_.oh * d_.ow + pix0) * d_.oc + ch;
@@ -188,6 +226,9 @@ public:
             }
             c.src = src + src_off;
             c.wei = wei + ((gb * d_.kh + ylo) * d_.kw * icq_) * wq_;
+            if (kwic_quads_)
+                c.wei_flat = reinterpret_cast<const int8_t*>(kwic_packed_.data()) +
+                             ((gb * d_.kh + ylo) * kwic_quads_) * oc_block_ * 4;
             c.dst = dst + dst_off * int64_t(dsz_);
             c.residual = rsz_ ? res + dst_off * int64_t(rsz_) : nullptr;
             c.comp = comp ? comp + (ycl * nx) * oc_pad_ + gb * oc_block_ : nullptr;
@@ -207,12 +248,15 @@ private:
     ir::Epilogue e_;  // the per-channel vectors the code reads through params_
     Isa isa_;
     bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, supported_ = false;
+    bool rows_outer_ = false;  // unit order: pixels outermost (see kRowsOuterMaxWeights)
     cp::PairStats stats_;
     cp::Fixup fix_;
     int oc_block_ = 0;
     int64_t n_ocb_ = 0, icq_ = 0, wq_ = 0, oc_pad_ = 0, rows_ = 0;
     size_t rsz_ = 0, dsz_ = 0;
     cp::AlignedBuffer packed_, comp_;
+    int64_t kwic_quads_ = 0;
+    cp::AlignedBuffer kwic_packed_;  // (kx, ic)-flattened weights of interior pixels, or empty
     cp::TapClasses ycls_, xcls_;
     std::string exec_type_, name_;
     std::unique_ptr<jit::Generator> main_, tail_;

@@ -33,12 +33,43 @@ int64_t packed_channels(const Conf& c, Isa isa) {
     return (c.d.ic + w - 1) / w * w;
 }
 
+bool column_pairs(const Conf& c, Isa isa) {
+    return (isa == Isa::avx2 || isa == Isa::avx_vnni) && c.zero_point == 0 && !byte_lanes(c, isa);
+}
+
+namespace {
+int64_t pair_count(const ConvDesc& d) { return d.ext_kw() / 2 + 1; }  // np: pairs j of a row at either alignment
+}  // namespace
+
+int64_t packed_row_units(const Conf& c, Isa isa) {
+    const int64_t cp = packed_channels(c, isa);
+    return c.d.kw * cp + (column_pairs(c, isa) ? 2 * pair_count(c.d) * cp : 0);
+}
+
 void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
     const ConvDesc& d = c.d;
-    const int64_t cp = packed_channels(c, isa), taps = d.kh * d.kw;
+    const int64_t cp = packed_channels(c, isa), taps = d.kh * d.kw, row = packed_row_units(c, isa);
     if (!byte_lanes(c, isa)) {
+        auto w16 = [&](int64_t ch, int64_t ky, int64_t kx) {
+            return uint32_t(uint16_t(int16_t(wei[ch * taps + ky * d.kw + kx])));
+        };
         for (int64_t ch = 0; ch < d.ic; ++ch)
-            for (int64_t k = 0; k < taps; ++k) out[k * cp + ch] = int32_t(uint16_t(int16_t(wei[ch * taps + k])));
+            for (int64_t ky = 0; ky < d.kh; ++ky)
+                for (int64_t kx = 0; kx < d.kw; ++kx) out[ky * row + kx * cp + ch] = int32_t(w16(ch, ky, kx));
+        if (!column_pairs(c, isa)) return;
+        // Pair j at alignment a holds the taps at row offsets 2j-a (low half) and 2j+1-a (high half).
+        const int64_t np = pair_count(d), step = d.dw + 1;
+        for (int64_t ch = 0; ch < d.ic; ++ch)
+            for (int64_t ky = 0; ky < d.kh; ++ky)
+                for (int64_t a = 0; a < 2; ++a)
+                    for (int64_t j = 0; j < np; ++j) {
+                        uint32_t v = 0;
+                        for (int64_t h = 0; h < 2; ++h) {
+                            const int64_t r = 2 * j + h - a;
+                            if (r >= 0 && r % step == 0 && r / step < d.kw) v |= w16(ch, ky, r / step) << (16 * h);
+                        }
+                        out[ky * row + d.kw * cp + (a * np + j) * cp + ch] = int32_t(v);
+                    }
         return;
     }
     // Channel ch = 64b + 4j + k goes to byte k of lane j of vector k of block b.
@@ -74,7 +105,8 @@ public:
     static constexpr int n_vregs = Traits::has_mask ? 32 : 16;
 
     explicit JitDwConv(const Conf& c)
-        : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)) {
+        : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)),
+          pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
         // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
         w_in_regs_ = !bytes_ && d_.kw + 3 + 4 <= n_vregs;
         const int ur_max = Traits::has_mask ? 16 : 8;
@@ -205,7 +237,11 @@ private:
     // channels from reg_c.
     void emit_channels(const Segment& s, int n) {
         const int ur = int(s.ur);
-        const int64_t ic = d_.ic, wrow = d_.kw * cp_ * 4;
+        const int64_t ic = d_.ic, wrow = row_units_ * 4;
+        bool interior = true;
+        for (const auto& v : s.valid)
+            for (bool b : v) interior = interior && b;
+        if (pairs_ && interior && n == simd_w) return emit_channels_pairs(s, n);
         for (int u = 0; u < ur; ++u) vzero(acc(u));
         if constexpr (Traits::has_mask) {
             if (n < simd_w) {
@@ -252,12 +288,124 @@ private:
             jnz(ky_loop, T_NEAR);
             L(ky_done);
         }
+        store_block(ur, n);
+    }
+
+    // Epilogue and stores of the block's ur accumulators (n channels from reg_c).
+    void store_block(int ur, int n) {
         const size_t dsz = post_->dst_elem_size(), rsz = post_->residual_elem_size();
-        for (int u = 0; u < ur; ++u) {
+        auto res_at = [&](int u) {
+            return rsz ? reg_res_ox + reg_c * int(rsz) + int(u * d_.oc * int64_t(rsz)) : RegExp(reg_res_ox);
+        };
+        int u = 0;
+        if (group_narrow(n))
+            for (; u + 1 < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
+        for (; u < ur; ++u) {
             const RegExp dst = reg_dst_ox + reg_c * int(dsz) + int(u * d_.oc * int64_t(dsz));
-            const RegExp res = rsz ? reg_res_ox + reg_c * int(rsz) + int(u * d_.oc * int64_t(rsz)) : RegExp(reg_res_ox);
-            post_->apply(acc(u), jit::Channel::at(reg_c), n, res, dst);
+            post_->apply(acc(u), jit::Channel::at(reg_c), n, res_at(u), dst);
         }
+    }
+
+    // AVX2 / AVX-VNNI, full vectors to u8/s8: the emitter narrows one vector
+    // per store (vextracti128 + 2 packs, three shuffle-port uops for 8 bytes).
+    // Up to 4 pixels of the block (same channels) share the packs instead:
+    // 2-4 packs + vpermd + vextracti128 for 16-32 bytes, then 8-byte stores.
+    bool group_narrow(int n) const {
+        const ir::ElemType t = c_.epilogue.dst_type;
+        return Traits::is_vex && !Traits::has_mask && n == simd_w && (t == ir::ElemType::u8 || t == ir::ElemType::s8);
+    }
+
+    template <typename ResAt>
+    void store_group(int u0, int g, int n, const ResAt& res_at) {
+        if constexpr (Traits::is_vex && !Traits::has_mask) {
+            for (int i = 0; i < g; ++i) post_->convert(acc(u0 + i), jit::Channel::at(reg_c), n, res_at(u0 + i));
+            // s32 lanes within the dst type's bounds: the s16 and byte packs are exact.
+            const Vmm a = acc(u0), b = acc(u0 + 1), c = g > 2 ? acc(u0 + 2) : a, d = g > 3 ? acc(u0 + 3) : c;
+            vpackssdw(a, a, b);              // per 128-bit half h: a[4h..4h+3], b[4h..4h+3] as s16
+            if (g > 2) vpackssdw(c, c, d);   // same for c, d
+            if (c_.epilogue.dst_type == ir::ElemType::s8) vpacksswb(a, a, g > 2 ? c : a);
+            else vpackuswb(a, a, g > 2 ? c : a);
+            // dwords now a.lo b.lo c.lo d.lo | a.hi b.hi c.hi d.hi -> qwords a b c d.
+            const Vmm idx(t_idx_);
+            vmovdqu(idx, ptr[rip + perm_]);
+            vpermd(a, idx, a);
+            use_perm_ = true;
+            auto dst = [&](int u) { return ptr[reg_dst_ox + reg_c + int(u * d_.oc)]; };
+            vmovq(dst(u0), Xmm(a.getIdx()));
+            vmovhps(dst(u0 + 1), Xmm(a.getIdx()));
+            if (g > 2) {
+                const Xmm hi(x_idx_);
+                vextracti128(hi, a, 1);
+                vmovq(dst(u0 + 2), hi);
+                if (g > 3) vmovhps(dst(u0 + 3), hi);
+            }
+        }
+    }
+
+    // The column-pair form of emit_channels (jit_dw_generator.hpp): every tap of
+    // the block valid, n == simd_w channels from reg_c.
+    void emit_channels_pairs(const Segment& s, int n) {
+        const int ur = int(s.ur);
+        const int64_t ic = d_.ic, sw = d_.sw, step = d_.dw + 1, np = pair_count(d_);
+        const int64_t max_off = (ur - 1) * sw + (d_.kw - 1) * step;  // last input column of the block
+        for (int u = 0; u < ur; ++u) vzero(acc(u));
+        // Pair m (block columns 2m, 2m+1) -> (pixel u, weight vector a*np+j); one per (u, m).
+        std::map<int64_t, std::vector<std::pair<int, int>>> uses;
+        std::map<int, int> wreg_of;  // weight vector -> register, or -1: memory operand
+        for (int u = 0; u < ur; ++u) {
+            const int64_t a = (u * sw) % 2, base = u * sw - a;
+            int64_t last_m = -1;
+            for (int64_t kx = 0; kx < d_.kw; ++kx) {
+                const int64_t m = (u * sw + kx * step) / 2;
+                if (m == last_m) continue;
+                last_m = m;
+                const int w = int(a * np + (m - base / 2));
+                uses[m].push_back({u, w});
+                wreg_of.emplace(w, -1);
+            }
+        }
+        int next = w0_;
+        for (auto& wr : wreg_of)
+            if (next < n_vregs) wr.second = next++;
+        Label ky_loop, ky_done;
+        mov(reg_ks, reg_src_ox);
+        mov(reg_kw, reg_wei);
+        mov(reg_cnt, reg_khc);
+        test(reg_cnt, reg_cnt);
+        jz(ky_done, T_NEAR);
+        L(ky_loop);
+        auto wei_at = [&](int w) { return ptr[reg_kw + reg_c * 4 + int((d_.kw + w) * cp_ * 4)]; };
+        for (const auto& wr : wreg_of)
+            if (wr.second >= 0) vmovdqu(Vmm(wr.second), wei_at(wr.first));
+        const Vmm x(x_idx_);
+        const Xmm xx(x_idx_), tx(t_idx_);
+        const bool sgn = c_.src_type == ir::ElemType::s8;
+        for (const auto& mu : uses) {
+            const int64_t col = 2 * mu.first;
+            if (col + 1 <= max_off) {
+                // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
+                if constexpr (Traits::is_vex && !Traits::has_mask) {
+                    vmovq(xx, ptr[reg_ks + reg_c + int(col * ic)]);
+                    vmovq(tx, ptr[reg_ks + reg_c + int((col + 1) * ic)]);
+                    vpunpcklbw(xx, xx, tx);
+                    if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
+                }
+            } else {
+                // Column 2m+1 is past the block (and maybe the image); no tap weighs it.
+                load_src(x, reg_ks + reg_c + int(col * ic), n);
+            }
+            for (const auto& uw : mu.second) {
+                const int r = wreg_of.at(uw.second);
+                if (r >= 0) madd(acc(uw.first), x, Vmm(r));
+                else madd(acc(uw.first), x, wei_at(uw.second));
+            }
+        }
+        add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
+        add(reg_kw, int(row_units_ * 4));
+        dec(reg_cnt);
+        jnz(ky_loop, T_NEAR);
+        L(ky_done);
+        store_block(ur, n);
     }
 
     // The byte-lane form of emit_channels: n <= 64 channels from reg_c.
@@ -381,15 +529,24 @@ private:
         }
         postamble();
         post_->emit_data();
+        if (use_perm_) {
+            align(32);
+            L(perm_);
+            for (uint32_t i : {0u, 4u, 1u, 5u, 2u, 6u, 3u, 7u}) dd(i);
+        }
     }
 
     Conf c_;
     ConvDesc d_;
     int64_t cp_;
     bool bytes_ = false;
+    bool pairs_ = false;
+    int64_t row_units_ = 0;
     bool w_in_regs_ = true;
     int ur_w_ = 1, x_idx_ = 0, t_idx_ = 0, zp_idx_ = 0, acc0_ = 3, w0_ = 3;
     std::unique_ptr<jit::PostOpEmitter<kIsa>> post_;
+    Label perm_;             // vpermd order of store_group
+    bool use_perm_ = false;
     std::vector<Segment> segs_;
     std::string name_;
 };

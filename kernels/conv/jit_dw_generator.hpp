@@ -55,10 +55,23 @@ struct Conf {
 // The byte-lane form (see above) applies to this problem at this ISA.
 bool byte_lanes(const Conf& c, jit::Isa isa);
 
-// Packed weights, cp 4-byte units per tap: [kh][kw][cp] s32 lanes holding the
-// s16 weight in the low half, or in byte-lane form [kh][kw][cp/64][4][64] s8.
+// Column pairs (AVX2 / AVX-VNNI, no zero point, full vectors of interior
+// pixels): the widening form spends a (v)pmaddwd + vpaddd on each tap whose
+// high s16 half multiplies a zero. Instead two neighbouring input columns p,
+// p+1 are interleaved into (x_p, x_p+1) s16 pairs (vmovq, vmovq, vpunpcklbw,
+// vpmovzxbw) and one vpmaddwd against (w_a, w_b) pairs applies two taps: a
+// 3-tap kernel row costs 2 multiply-adds per pixel instead of 3, and a pair
+// at an even column serves two neighbouring pixels (at alignments 0 and 1).
+// Both products are exact in s32 (|x| <= 255, |w| <= 128).
+//
+// Packed weights, row by row (packed_row_units 4-byte units per kernel row):
+// [kw][cp] s32 lanes holding the s16 weight in the low half, then in column-pair
+// form [2 alignments][np pairs][cp] lanes (w of column 2j-a, w of column 2j+1-a);
+// in byte-lane form [kw][cp/64][4][64] s8.
 int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
-// wei: plain [ic][kh][kw]; out: kh*kw*cp zero-filled 4-byte units.
+bool column_pairs(const Conf& c, jit::Isa isa);        // the column-pair form applies (interior pixels)
+int64_t packed_row_units(const Conf& c, jit::Isa isa);
+// wei: plain [ic][kh][kw]; out: kh*packed_row_units zero-filled 4-byte units.
 void pack_weights(const Conf& c, jit::Isa isa, const int8_t* wei, int32_t* out);
 // A per-channel epilogue vector in the order the kernel's lanes hold channels
 // (unchanged unless byte lanes; sizes 0 and 1 are returned as they are).

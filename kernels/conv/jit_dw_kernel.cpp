@@ -26,7 +26,8 @@ public:
         conf.zero_point = p_.src_zero_point;
         conf.epilogue = p_.epilogue;
         cp_ = conv_dw::packed_channels(conf, isa);
-        const size_t n = size_t(d.kh * d.kw * cp_);
+        row_units_ = conv_dw::packed_row_units(conf, isa);
+        const size_t n = size_t(d.kh * row_units_);
         // 64-byte aligned: full-vector and SSE memory operands; zero lanes past ic.
         wei_.reset(static_cast<int32_t*>(std::aligned_alloc(64, (n * 4 + 63) / 64 * 64)));
         if (!wei_) throw Error("depthwise JIT: out of memory for packed weights");
@@ -69,7 +70,7 @@ public:
             const int64_t iy_lo = oy * d.sh - d.ph + ky_lo * (d.dh + 1);
             conv_dw::CallArgs args;
             args.src = static_cast<const uint8_t*>(a.src) + (count ? (n * d.ih + iy_lo) * d.iw * d.ic : 0);
-            args.wei = wei_.get() + ky_lo * d.kw * cp_;
+            args.wei = wei_.get() + ky_lo * row_units_;
             args.residual = sum ? static_cast<const uint8_t*>(a.residual) + size_t((n * d.oh + oy) * row_out) * rsz
                                 : nullptr;
             args.dst = static_cast<uint8_t*>(a.dst) + size_t((n * d.oh + oy) * row_out) * dsz;
@@ -85,7 +86,7 @@ private:
     };
     ConvProblem p_;
     Isa isa_;
-    int64_t cp_ = 0;
+    int64_t cp_ = 0, row_units_ = 0;
     std::unique_ptr<int32_t[], Free> wei_;
     std::unique_ptr<jit::Generator> gen_;
     void (*fn_)(const conv_dw::CallArgs*) = nullptr;
@@ -124,7 +125,7 @@ std::unique_ptr<ConvKernel> make_conv_dw_jit_kernel(const ConvProblem& p, Isa is
     // Every displacement and step of the generated code is a 32-bit immediate.
     const int64_t lim = int64_t(1) << 28;
     if ((d.dh + 1) * d.iw * d.ic >= lim || (d.iw + d.pw + d.ext_kw()) * d.ic * d.sw >= lim ||
-        d.ow * d.oc * 4 >= lim || d.kh * d.kw * (d.ic + 64) * 4 >= lim) {
+        d.ow * d.oc * 4 >= lim || d.kh * (d.kw + d.ext_kw() + 2) * (d.ic + 64) * 4 >= lim) {
         why = "tensor strides beyond the 32-bit displacements of the generated code";
         return nullptr;
     }

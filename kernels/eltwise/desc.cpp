@@ -65,64 +65,62 @@ bool EltwiseChain::per_channel() const {
     return pc(out_scale) || pc(out_shift);
 }
 
-EltwiseChain chain_of(const QuantizeProblem& p) {
-    check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8, ir::ElemType::s32}, "destination", "quantize");
+namespace {
+
+EltwiseChain make_chain(const char* op, const ir::Shape& shape, int64_t axis, std::vector<ChainInput> inputs,
+                        std::vector<float> out_scale, std::vector<float> out_shift, ir::ElemType dst_type,
+                        bool relu = false) {
     EltwiseChain c;
-    c.op = "quantize";
-    c.shape = p.shape;
-    c.axis = p.axis;
-    c.inputs.push_back(ChainInput{ir::ElemType::f32, {}, {}, {}});
-    c.out_scale = p.scale;
-    c.out_shift = p.shift;
-    c.dst_type = p.dst_type;
+    c.op = op;
+    c.shape = shape;
+    c.axis = axis;
+    c.inputs = std::move(inputs);
+    c.relu = relu;
+    c.out_scale = std::move(out_scale);
+    c.out_shift = std::move(out_shift);
+    c.dst_type = dst_type;
     validate(c);
     return c;
 }
 
+// An input as a Dequantize computes it: float(q) - 0 and float(q) * 1 are
+// exact, the bias add is not (-0 + 0 = +0), so it is always kept (+0 when
+// absent) and the chain gives the Dequantize's bits, also for f32 output.
+ChainInput dequantized(ir::ElemType type, const std::vector<float>& zp, const std::vector<float>& scale,
+                       const std::vector<float>& bias) {
+    return ChainInput{type, zp, scale, bias.empty() ? std::vector<float>{0.f} : bias};
+}
+
+}  // namespace
+
+EltwiseChain chain_of(const QuantizeProblem& p) {
+    check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8, ir::ElemType::s32}, "destination", "quantize");
+    return make_chain("quantize", p.shape, p.axis, {ChainInput{ir::ElemType::f32, {}, {}, {}}}, p.scale, p.shift,
+                      p.dst_type);
+}
+
 EltwiseChain chain_of(const DequantizeProblem& p) {
     check_type(p.src_type, {ir::ElemType::u8, ir::ElemType::s8, ir::ElemType::s32}, "source", "dequantize");
-    EltwiseChain c;
-    c.op = "dequantize";
-    c.shape = p.shape;
-    c.axis = p.axis;
-    // float(q) - 0 and float(q) * 1 are exact; the bias add is not (-0 + 0 = +0): always kept.
-    c.inputs.push_back(ChainInput{p.src_type, p.zero_point, p.scale, p.bias.empty() ? std::vector<float>{0.f} : p.bias});
-    c.dst_type = ir::ElemType::f32;
-    validate(c);
-    return c;
+    return make_chain("dequantize", p.shape, p.axis, {dequantized(p.src_type, p.zero_point, p.scale, p.bias)}, {}, {},
+                      ir::ElemType::f32);
 }
 
 EltwiseChain chain_of(const RequantizeProblem& p) {
     check_type(p.src.type, {ir::ElemType::u8, ir::ElemType::s8}, "source", "requantize");
     check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8}, "destination", "requantize");
-    EltwiseChain c;
-    c.op = "requantize";
-    c.shape = p.shape;
-    c.axis = p.axis;
-    c.inputs.push_back(ChainInput{p.src.type, p.src.zero_point, p.src.scale, {}});
-    c.out_scale = p.out_scale;
-    c.out_shift = p.out_shift;
-    c.dst_type = p.dst_type;
-    validate(c);
-    return c;
+    return make_chain("requantize", p.shape, p.axis, {ChainInput{p.src.type, p.src.zero_point, p.src.scale, p.src.bias}},
+                      p.out_scale, p.out_shift, p.dst_type);
 }
 
 EltwiseChain chain_of(const AddProblem& p) {
     check_type(p.a.type, {ir::ElemType::u8, ir::ElemType::s8}, "first input", "add");
     check_type(p.b.type, {ir::ElemType::u8, ir::ElemType::s8}, "second input", "add");
-    check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8}, "destination", "add");
-    EltwiseChain c;
-    c.op = "add";
-    c.shape = p.shape;
-    c.axis = p.axis;
-    c.inputs.push_back(ChainInput{p.a.type, p.a.zero_point, p.a.scale, {}});
-    c.inputs.push_back(ChainInput{p.b.type, p.b.zero_point, p.b.scale, {}});
-    c.relu = p.relu;
-    c.out_scale = p.out_scale;
-    c.out_shift = p.out_shift;
-    c.dst_type = p.dst_type;
-    validate(c);
-    return c;
+    check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8, ir::ElemType::f32}, "destination", "add");
+    // Each input as the Dequantize it replaces: equal bits also for f32 output.
+    return make_chain("add", p.shape, p.axis,
+                      {dequantized(p.a.type, p.a.zero_point, p.a.scale, p.a.bias),
+                       dequantized(p.b.type, p.b.zero_point, p.b.scale, p.b.bias)},
+                      p.out_scale, p.out_shift, p.dst_type, p.relu);
 }
 
 QuantizeProblem quantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType dst_type) {
@@ -146,6 +144,20 @@ DequantizeProblem dequantize_problem_of(const ir::Node& n, const ir::Shape& shap
     return p;
 }
 
+AddProblem add_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType a_type, ir::ElemType b_type) {
+    auto floats = [&](const char* name) { return ir::to_floats(n.attrs.get_floats(name, {})); };
+    AddProblem p;
+    p.shape = shape;
+    p.axis = n.attrs.get_int("axis", 1);
+    p.a = QuantizedInput{a_type, floats("a_zero_point"), floats("a_scale"), floats("a_bias")};
+    p.b = QuantizedInput{b_type, floats("b_zero_point"), floats("b_scale"), floats("b_bias")};
+    p.relu = n.attrs.get_bool("relu", false);
+    p.out_scale = floats("out_scale");
+    p.out_shift = floats("out_shift");
+    p.dst_type = ir::parse_elem_type(n.attrs.get_string("destination_type"));
+    return p;
+}
+
 std::string to_string(const QuantizeProblem& p) {
     std::ostringstream s;
     s << "quantize " << ir::to_string(p.shape) << " f32->" << ir::to_string(p.dst_type) << " axis " << p.axis
@@ -162,15 +174,17 @@ std::string to_string(const RequantizeProblem& p) {
     std::ostringstream s;
     s << "requantize " << ir::to_string(p.shape) << " " << ir::to_string(p.src.type) << "->"
       << ir::to_string(p.dst_type) << " axis " << p.axis << vec_str("zero_point", p.src.zero_point)
-      << vec_str("scale", p.src.scale) << vec_str("out_scale", p.out_scale) << vec_str("out_shift", p.out_shift);
+      << vec_str("scale", p.src.scale) << vec_str("bias", p.src.bias) << vec_str("out_scale", p.out_scale)
+      << vec_str("out_shift", p.out_shift);
     return s.str();
 }
 std::string to_string(const AddProblem& p) {
     std::ostringstream s;
     s << "add " << ir::to_string(p.shape) << " " << ir::to_string(p.a.type) << "+" << ir::to_string(p.b.type) << "->"
       << ir::to_string(p.dst_type) << (p.relu ? " relu" : "") << " axis " << p.axis
-      << vec_str("a.zero_point", p.a.zero_point) << vec_str("a.scale", p.a.scale)
-      << vec_str("b.zero_point", p.b.zero_point) << vec_str("b.scale", p.b.scale) << vec_str("out_scale", p.out_scale)
+      << vec_str("a.zero_point", p.a.zero_point) << vec_str("a.scale", p.a.scale) << vec_str("a.bias", p.a.bias)
+      << vec_str("b.zero_point", p.b.zero_point) << vec_str("b.scale", p.b.scale) << vec_str("b.bias", p.b.bias)
+      << vec_str("out_scale", p.out_scale)
       << vec_str("out_shift", p.out_shift);
     return s.str();
 }

@@ -53,11 +53,12 @@ struct DequantizeProblem {
     std::vector<float> bias;                   // size 0 (0), 1 or C
 };
 
-// One int8 input's dequantization: (float(q) - zero_point[c]) * scale[c].
+// One int8 input's dequantization: (float(q) - zero_point[c]) * scale[c] (+ bias[c]).
 struct QuantizedInput {
     ir::ElemType type = ir::ElemType::u8;  // u8 or s8
     std::vector<float> zero_point;         // size 0 (0), 1 or C
     std::vector<float> scale;              // size 0 (1), 1 or C
+    std::vector<float> bias;               // size 0 (0), 1 or C
 };
 
 struct RequantizeProblem {
@@ -76,13 +77,16 @@ struct AddProblem {
     bool relu = false;
     std::vector<float> out_scale;              // size 0 (1), 1 or C
     std::vector<float> out_shift;              // size 0 (0), 1 or C
-    ir::ElemType dst_type = ir::ElemType::u8;  // u8 or s8
+    ir::ElemType dst_type = ir::ElemType::u8;  // u8, s8, or f32 (the sum of two Dequantizes)
 };
 
-// The problems of the LPT's Quantize / Dequantize nodes (ir/ops.hpp attributes:
+// The problems of the LPT's Quantize / Dequantize / AddI8 nodes (ir/ops.hpp attributes:
 // scale, shift | zero_point, scale, bias, axis), for an input of shape `shape`.
 QuantizeProblem quantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType dst_type);
 DequantizeProblem dequantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType src_type);
+// The problem of an AddI8 node (attrs a_/b_zero_point, a_/b_scale, a_/b_bias,
+// relu, out_scale, out_shift, axis, destination_type) on a view of `shape`.
+AddProblem add_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType a_type, ir::ElemType b_type);
 
 // "quantize [1,3,8,8] f32->u8 axis 1 scale[3] shift[1]" and the like, for messages.
 std::string to_string(const QuantizeProblem& p);

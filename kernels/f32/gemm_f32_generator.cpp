@@ -1,6 +1,7 @@
 #include "kernels/f32/gemm_f32_generator.hpp"
 
 #include <cstddef>
+#include <cstring>
 #include <limits>
 
 #include "ir/error.hpp"
@@ -33,7 +34,9 @@ public:
             throw ArgumentError(what + "bad block geometry");
         if (c.a_tap_off.empty() || c.a_tap_off.size() != c.b_tap_off.size())
             throw ArgumentError(what + "tap offsets of A and B differ in count");
-        if (c.rows * c.vecs + extra_regs(kIsa, c.vecs) > nregs<kIsa>())
+        // One row (GEMV, depthwise) streams B from memory: no B registers unless
+        // a per-column bias is loaded into them.
+        if (c.rows * c.vecs + extra_regs(kIsa, c.vecs) - c.vecs + b_regs() > nregs<kIsa>())
             throw ArgumentError(what + std::to_string(c.rows) + "x" + std::to_string(c.vecs) + " does not fit the registers");
         // Every address below is a base register plus a 32-bit displacement.
         const int64_t unroll_span = kUnroll;
@@ -44,6 +47,12 @@ public:
         fits(c.k * c.a_k_stride, what);
         fits(c.k * c.b_k_stride, what);
         fits((c.rows - 1) * c.c_row_stride + c.vecs * vlen, what);
+        fits(c.b_block_stride, what);
+        fits(c.b_prefetch_off + unroll_span * c.b_k_stride + c.vecs * vlen, what);
+        fits(c.c_block_stride, what);
+        int sums = 0;
+        for (const GemmPostOp& p : c.post) sums += p.kind == GemmPost::sum;
+        if (sums > 1) throw ArgumentError(what + "more than one sum post-op");
     }
     std::string name() const override { return c_.name; }
 
@@ -57,12 +66,16 @@ private:
     const Reg64 reg_args = rdi;
     const Reg64 reg_a = r8, reg_b = r9, reg_bias = r10, reg_res = r11, reg_c = r12, reg_cnt = r13;
     const Reg64 reg_t = rax, reg_tab = rcx, reg_tcnt = r14, reg_bt = r15;
+    // block_loop: blocks left, and the current block's B.
+    const Reg64 reg_blocks = rbx, reg_bcur = rsi;
+    const Reg64 reg_pfd = rdx;  // prefetch_a: a_next - a, in bytes
     Label tap_table_;
 
     Vmm acc(int r, int v) const { return Vmm(r * c_.vecs + v); }
-    Vmm breg(int v) const { return Vmm(c_.rows * c_.vecs + v); }
-    Vmm bcast() const { return Vmm(c_.rows * c_.vecs + c_.vecs); }
-    Vmm mask() const { return Vmm(c_.rows * c_.vecs + c_.vecs + 1); }  // AVX2 only
+    int b_regs() const { return c_.rows == 1 && c_.bias != GemmBias::per_col ? 0 : c_.vecs; }
+    Vmm breg(int v) const { return Vmm(c_.rows * c_.vecs + v); }  // only when b_regs() > 0
+    Vmm bcast() const { return Vmm(c_.rows * c_.vecs + b_regs()); }
+    Vmm mask() const { return Vmm(c_.rows * c_.vecs + b_regs() + 1); }  // AVX2 only
     bool masked(int v) const { return v == c_.vecs - 1 && c_.last_lanes < simd_w; }
 
     // One k step: A at [ra + ao], B at [rb + bo].
@@ -73,6 +86,11 @@ private:
             return;
         }
         for (int v = 0; v < c_.vecs; ++v) vmovups(breg(v), ptr[rb + bo + v * vlen]);
+        // The same offset in the next block's A (reg_pfd = its distance): into L2
+        // while this block computes, a line per step as this one is read.
+        if (c_.prefetch_a) prefetcht1(ptr[ra + reg_pfd + ao]);
+        if (c_.b_prefetch_off)
+            for (int v = 0; v < c_.vecs; ++v) prefetcht0(ptr[rb + bo + c_.b_prefetch_off + v * vlen]);
         for (int r = 0; r < c_.rows; ++r) {
             const int64_t a = ao + r * c_.a_row_stride;
             if (is_zmm && c_.vecs == 1) {  // one use: the FMA's {1to16} operand
@@ -152,6 +170,19 @@ private:
 
     Address c_at(const Reg64& base, int r, int v) const { return ptr[base + r * c_.c_row_stride + v * vlen]; }
 
+    // bcast() = the constant f in every lane.
+    void broadcast_const(float f) {
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        mov(reg_t.cvt32(), bits);
+        if constexpr (is_zmm) {
+            vpbroadcastd(bcast(), reg_t.cvt32());
+        } else {
+            vmovd(Xmm(bcast().getIdx()), reg_t.cvt32());
+            vbroadcastss(bcast(), Xmm(bcast().getIdx()));
+        }
+    }
+
     void load_masked(const Vmm& dst, const Address& src) {
         if constexpr (is_zmm) vmovups(dst | k1 | T_z, src);
         else vmaskmovps(dst, mask(), src);
@@ -186,13 +217,21 @@ private:
             for (int r = 0; r < c_.rows; ++r)
                 for (int v = 0; v < c_.vecs; ++v) vaddps(acc(r, v), acc(r, v), breg(v));
         }
-        for (GemmPost p : c_.post) {
-            if (p == GemmPost::relu) {
+        for (const GemmPostOp& p : c_.post) {
+            if (p.kind == GemmPost::relu) {
                 vxorps(bcast(), bcast(), bcast());
                 for (int r = 0; r < c_.rows; ++r)
                     for (int v = 0; v < c_.vecs; ++v) vmaxps(acc(r, v), acc(r, v), bcast());
+            } else if (p.kind == GemmPost::clamp) {
+                // v > lo ? v : lo is maxps(v, lo); v < hi ? v : hi is minps(v, hi).
+                broadcast_const(p.lo);
+                for (int r = 0; r < c_.rows; ++r)
+                    for (int v = 0; v < c_.vecs; ++v) vmaxps(acc(r, v), acc(r, v), bcast());
+                broadcast_const(p.hi);
+                for (int r = 0; r < c_.rows; ++r)
+                    for (int v = 0; v < c_.vecs; ++v) vminps(acc(r, v), acc(r, v), bcast());
             } else {
-                mov(reg_res, ptr[reg_args + offsetof(GemmF32Args, residual)]);
+                // reg_res: loaded before the block loop (and advanced by it).
                 for (int r = 0; r < c_.rows; ++r)
                     for (int v = 0; v < c_.vecs; ++v) {
                         if (masked(v)) {
@@ -216,15 +255,52 @@ private:
             }
     }
 
-    void generate() override {
-        preamble();
-        mov(reg_a, ptr[reg_args + offsetof(GemmF32Args, a)]);
-        mov(reg_b, ptr[reg_args + offsetof(GemmF32Args, b)]);
-        mov(reg_c, ptr[reg_args + offsetof(GemmF32Args, c)]);
+    bool has_sum() const {
+        for (const GemmPostOp& p : c_.post)
+            if (p.kind == GemmPost::sum) return true;
+        return false;
+    }
+
+    void block() {
+        // The residual block is read only after the whole reduction: ask for its
+        // lines now (a plane apart each, no hardware prefetcher follows them).
+        if (has_sum() && c_.prefetch_residual)
+            for (int r = 0; r < c_.rows; ++r)
+                for (int v = 0; v < c_.vecs; ++v) prefetcht0(c_at(reg_res, r, v));
         for (int r = 0; r < c_.rows; ++r)
             for (int v = 0; v < c_.vecs; ++v) vxorps(acc(r, v), acc(r, v), acc(r, v));
         reduce();
         epilogue();
+    }
+
+    void generate() override {
+        preamble();
+        mov(reg_c, ptr[reg_args + offsetof(GemmF32Args, c)]);
+        if (has_sum()) mov(reg_res, ptr[reg_args + offsetof(GemmF32Args, residual)]);
+        if (c_.prefetch_a) {
+            mov(reg_pfd, ptr[reg_args + offsetof(GemmF32Args, a_next)]);
+            sub(reg_pfd, ptr[reg_args + offsetof(GemmF32Args, a)]);
+        }
+        if (!c_.block_loop) {
+            mov(reg_a, ptr[reg_args + offsetof(GemmF32Args, a)]);
+            mov(reg_b, ptr[reg_args + offsetof(GemmF32Args, b)]);
+            block();
+        } else {
+            // reduce() moves reg_a / reg_b: each block starts again from A and
+            // from its own B; C and the residual move on by whole blocks.
+            Label body;
+            mov(reg_bcur, ptr[reg_args + offsetof(GemmF32Args, b)]);
+            mov(reg_blocks, ptr[reg_args + offsetof(GemmF32Args, blocks)]);
+            L(body);
+            mov(reg_a, ptr[reg_args + offsetof(GemmF32Args, a)]);
+            mov(reg_b, reg_bcur);
+            block();
+            add(reg_bcur, int32_t(c_.b_block_stride));
+            add(reg_c, int32_t(c_.c_block_stride));
+            if (has_sum()) add(reg_res, int32_t(c_.c_block_stride));
+            dec(reg_blocks);
+            jnz(body, T_NEAR);
+        }
         postamble();
         if (tap_loop()) {
             align(8);
@@ -242,7 +318,9 @@ int gemm_f32_simd_w(Isa isa) { return isa == Isa::avx512_core ? 16 : 8; }
 
 int gemm_f32_max_rows(Isa isa, int vecs) {
     const int n = isa == Isa::avx512_core ? nregs<Isa::avx512_core>() : nregs<Isa::avx2>();
-    return (n - extra_regs(isa, vecs)) / vecs;
+    const int rows = (n - extra_regs(isa, vecs)) / vecs;
+    // One row needs no B registers (without a per-column bias): wider blocks fit.
+    return rows >= 1 ? rows : vecs + extra_regs(isa, vecs) - vecs <= n ? 1 : 0;
 }
 
 std::unique_ptr<jit::Generator> make_gemm_f32_generator(const GemmF32Config& c) {

@@ -1,5 +1,5 @@
 #pragma once
-// Generated f32 MatMul: C[b] = A[b] · B[b] (+bias[col], ReLU / +residual), row-major,
+// Generated f32 MatMul: C[b] = A[b] · B[b] (+bias[col], ReLU / clamp / +residual), row-major,
 // A [M, K] per batch element, B [K, N] or [N, K] (transpose_b), on the gemm_f32
 // microkernel (kernels/f32/gemm_f32_generator.hpp).
 //
@@ -35,14 +35,14 @@ struct MatmulF32Desc {
     std::vector<int64_t> b_index;
     int64_t b_count = 1;          // batch elements of B (activation B)
     std::vector<float> bias;      // [n] or empty
-    std::vector<GemmPost> post;   // after the bias
+    std::vector<GemmPostOp> post;  // after the bias, in order (ReLU, clamp, at most one sum)
 };
 
 struct MatmulF32Args {
     const float* a = nullptr;
     const float* b = nullptr;       // activation B (ignored for a constant B)
     float* b_packed = nullptr;      // activation B: scratch of packed_b_floats()
-    const float* residual = nullptr;
+    const float* residual = nullptr;  // the sum post-op's input: C's shape
     float* c = nullptr;
 };
 

@@ -36,7 +36,9 @@ public:
         if (Traits::has_vnni != (c.path == Path::vnni))
             throw ArgumentError("matmul tile " + c.name + ": the vnni path is the VNNI ISAs' only path");
         // Disp32 operands: row offsets of A and dst/residual.
-        const int64_t widest = std::max<int64_t>(c.k, c.n * 4) * c.rows + int64_t(c.vecs) * vlen;
+        if (c.path == Path::exact && c.a_stride != (c.k + 3) / 4 * 8)
+            throw ArgumentError("matmul tile " + c.name + ": the exact path reads a split A of ceil(K/4) * 8 bytes a row");
+        const int64_t widest = std::max<int64_t>(a_stride(), c.n * 4) * c.rows + int64_t(c.vecs) * vlen;
         if (widest >= (int64_t(1) << 31)) throw UnsupportedError("matmul tile " + c.name + ": rows too long");
         allocate();
     }
@@ -48,6 +50,9 @@ private:
     const Reg64 reg_a = r8, reg_b = r9, reg_comp = r10, reg_res = r11, reg_dst = r12, reg_n0 = r13;
     const Reg64 reg_params = r14, reg_cnt = r15, reg_t = rdx, reg_t2 = rcx;
 
+    // A's row stride and bytes per group of 4 k as the tile reads A (exact: split s16 words).
+    int64_t a_stride() const { return c_.a_stride ? c_.a_stride : c_.k; }
+    int a_group() const { return c_.path == Path::exact ? 8 : 4; }
     bool b_in_regs() const { return c_.rows > 1 && c_.path != Path::exact_bytes; }
     int b_regs() const { return b_in_regs() ? (c_.path == Path::exact ? 2 : 1) * c_.vecs : 0; }
 
@@ -74,9 +79,9 @@ private:
             throw ArgumentError("matmul tile " + c_.name + ": needs " + std::to_string(next) + " vector registers");
         auto constant_reg = [&](int& r) { if (next < nregs) r = reg_at(next++); };
         if (p == Path::fast || p == Path::exact_bytes) constant_reg(ones_);
-        if (p == Path::exact || p == Path::exact_bytes) constant_reg(m00ff_);
+        if (p == Path::exact_bytes) constant_reg(m00ff_);
         if (p == Path::exact_bytes) constant_reg(mff00_);
-        if (c_.a_signed) constant_reg(x80_);
+        if (c_.a_signed && p != Path::exact) constant_reg(x80_);
     }
 
     // ---- encodings: legacy SSE on sse42, VEX on avx2, EVEX on avx512 ----
@@ -99,9 +104,6 @@ private:
         if constexpr (is_zmm) vpandd(d, a, s);
         else if constexpr (Traits::is_vex) vpand(d, a, s);
         else { if (d.getIdx() != a.getIdx()) movdqa(d, a); pand(d, s); }
-    }
-    void vsrlw8(const Vmm& d) {
-        if constexpr (Traits::is_vex) vpsrlw(d, d, 8); else psrlw(d, 8);
     }
     void vaddd(const Vmm& d, const Operand& s) {
         if constexpr (Traits::is_vex) vpaddd(d, d, s); else paddd(d, s);
@@ -140,7 +142,7 @@ private:
     // A dword of row r into every lane of a_, as u8. `bytes` < 4: the K tail,
     // read byte-exactly (the zero padding meets zero B rows).
     void load_a(int r, int64_t aoff, int bytes) {
-        const RegExp addr = reg_a + r * c_.k + aoff;
+        const RegExp addr = reg_a + int(r * a_stride()) + aoff;
         const Vmm a(a_);
         if (bytes == 4) {
             bcast_mem(a, addr);
@@ -165,7 +167,7 @@ private:
             for (int part = 0; part < b_regs() / c_.vecs; ++part)
                 for (int v = 0; v < c_.vecs; ++v) vload(breg(v, part), bmem(v, part * c_.group_bytes / 2));
         for (int r = 0; r < c_.rows; ++r) {
-            load_a(r, aoff, bytes);
+            if (c_.path != Path::exact) load_a(r, aoff, bytes);
             switch (c_.path) {
             case Path::vnni:
                 for (int v = 0; v < c_.vecs; ++v) {
@@ -180,9 +182,10 @@ private:
                 }
                 break;
             case Path::exact: {
-                // (a0, a2) and (a1, a3) as words against s16 (b0, b2) and (b1, b3).
-                with_const(m00ff_, kM00ff, [&](const Operand& o) { vand(a2, a, o); });
-                vsrlw8(a);
+                // (a0, a2) and (a1, a3) as words against s16 (b0, b2) and (b1, b3); the
+                // K tail is a whole group of the split A (zero past K, as B is).
+                bcast_mem(a2, reg_a + int(r * a_stride()) + aoff);
+                bcast_mem(a, reg_a + int(r * a_stride()) + aoff + 4);
                 const int64_t half = c_.group_bytes / 2;
                 for (int v = 0; v < c_.vecs; ++v) {
                     if (b_in_regs()) vmaddwd(t, a2, breg(v, 0)); else vmaddwd(t, a2, bmem(v, 0));
@@ -236,15 +239,15 @@ private:
             Label loop;
             mov(reg_cnt, groups / kUnroll);
             L(loop);
-            for (int u = 0; u < kUnroll; ++u) group(4 * u, u * gb, 4);
-            add(reg_a, 4 * kUnroll);
+            for (int u = 0; u < kUnroll; ++u) group(a_group() * u, u * gb, 4);
+            add(reg_a, a_group() * kUnroll);
             add(reg_b, int(kUnroll * gb));
             dec(reg_cnt);
             jnz(loop, T_NEAR);
         }
         const int rest = int(groups % kUnroll);
-        for (int u = 0; u < rest; ++u) group(4 * u, u * gb, 4);
-        if (tail) group(4 * rest, rest * gb, tail);
+        for (int u = 0; u < rest; ++u) group(a_group() * u, u * gb, 4);
+        if (tail) group(a_group() * rest, rest * gb, tail);
 
         const size_t rsz = post_.residual_elem_size(), dsz = post_.dst_elem_size();
         for (int r = 0; r < c_.rows; ++r)

@@ -8,7 +8,12 @@
 //   vnni   vpdpbusd acc, a, b                                   (exact)
 //   fast   pmaddubsw t, a, b; pmaddwd t, t, ones; paddd acc, t  (only with safe pairs)
 //   exact        pmaddwd of (a0,a2)·(b0,b2) and (a1,a3)·(b1,b3) from s16-packed B
-//                (rows > 1: B's two s16 vectors stay in registers for every row)
+//                (rows > 1: B's two s16 vectors stay in registers for every row).
+//                A comes pre-split by the kernel as s16 words, per row and group
+//                (a0, a2, a1, a3), zero past K, s8 already moved to u8: both word
+//                pairs are plain dword broadcasts (loads), where splitting the
+//                broadcast bytes in registers took 2 of the ~10 ALU ops per row
+//                and group of a 4 x 2 tile.
 //   exact_bytes  pmaddubsw of (a0,0,a2,0) and (0,a1,0,a3) with s8 B, each pair
 //                one product, then pmaddwd by ones (rows == 1: B's bytes stream
 //                at the fast path's size, half the s16 layout's)
@@ -31,20 +36,21 @@ enum class Path { vnni, fast, exact, exact_bytes };
 struct TileConfig {
     jit::Isa isa = jit::Isa::sse42;
     Path path = Path::fast;
-    int64_t k = 0;          // A row stride (bytes) and reduction length
+    int64_t k = 0;          // reduction length (and A row stride when a_stride is 0)
+    int64_t a_stride = 0;   // A row stride in bytes; exact: ceil(K/4) * 8 (split A)
     int64_t n = 0;          // dst / residual row stride (elements) and channel count
     int rows = 1;           // rows of this tile
     int vecs = 1;           // vectors of this tile
     int last_lanes = 0;     // valid lanes of the last vector (1..simd_w)
     int64_t group_bytes = 0;  // packed B bytes per group of 4 k (pack.hpp)
-    bool a_signed = false;  // xor 0x80 on A
+    bool a_signed = false;  // xor 0x80 on A (not exact: its split A is u8 already)
     bool has_comp = false;  // add comp[n] before the epilogue
     ir::Epilogue epilogue;
     std::string name;       // the generated function's name
 };
 
 struct TileArgs {
-    const uint8_t* a;       // A at (m0, 0)
+    const uint8_t* a;       // A at (m0, 0); exact: the split A's row m0
     const uint8_t* b;       // packed block of the tile's columns
     const int32_t* comp;    // compensation at n0 (padded to whole vectors)
     const void* residual;   // residual at (m0, n0)

@@ -1,6 +1,8 @@
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
@@ -21,11 +23,14 @@ const float* data_or_null(const std::vector<float>& v) { return v.empty() ? null
 struct Blocking { int rows, vecs; };
 
 // Register blocking per ISA and path (see the generator's register budget).
+// AVX-512 VNNI stays 6 x 4: 12 x 2 (half the B bytes per vpdpbusd) measured 1-4
+// points of the peak better in bench_matmul alone, but 10-15 % slower on the same
+// shapes inside the BERT layer (thread CPU time of the steps, A and B colder there).
 Blocking blocking(Isa isa, mj::Path path, int64_t m) {
     if (m == 1) return {1, 8};
     switch (isa) {
-    case Isa::avx512_core:
-    case Isa::avx512_core_vnni: return path == mj::Path::exact ? Blocking{6, 3} : Blocking{6, 4};
+    case Isa::avx512_core_vnni: return {6, 4};
+    case Isa::avx512_core: return path == mj::Path::exact ? Blocking{6, 3} : Blocking{6, 4};
     case Isa::avx_vnni: return {6, 2};
     default: return {4, 2};
     }
@@ -52,6 +57,7 @@ public:
         const int vecs = int(std::min<int64_t>(bl.vecs, n_vecs));
         nb_ = int64_t(vecs) * simd_w;
         s16_ = path == mj::Path::exact;
+        k_groups_ = (d_.k + 3) / 4;
         shift_ = int64_t(p.a_zero_point) + (a_t_ == ir::ElemType::s8 ? 128 : 0);
         if (rt_) {
             packed_ = mp::packed_layout(d_.k, d_.n, nb_, s16_ ? 2 : 1);  // one block is packed per call
@@ -78,12 +84,13 @@ public:
                 c.isa = isa;
                 c.path = path;
                 c.k = d_.k;
+                c.a_stride = s16_ ? k_groups_ * 8 : 0;
                 c.n = d_.n;
                 c.rows = rows;
                 c.vecs = int((cols + simd_w - 1) / simd_w);
                 c.last_lanes = int(cols - int64_t(c.vecs - 1) * simd_w);
                 c.group_bytes = packed_.group_bytes;
-                c.a_signed = a_t_ == ir::ElemType::s8;
+                c.a_signed = !s16_ && a_t_ == ir::ElemType::s8;
                 c.has_comp = shift_ != 0;
                 c.epilogue = e_;
                 c.name = std::string(rt_ ? "matmul_rt_" : "matmul_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_" +
@@ -122,6 +129,15 @@ public:
         // innermost units, so a range packs a block once) into its own buffers.
         AlignedBuffer block, block_comp;
         int64_t packed_unit = -1;
+        // The exact path's split A (generator header): each row block this range
+        // meets is split once, into a buffer this thread keeps between calls.
+        thread_local std::vector<uint16_t> split_a;
+        std::vector<char> split_done;
+        if (s16_) {
+            const size_t words = size_t(d_.batch() * d_.m * k_groups_ * 4);
+            if (split_a.size() < words) split_a.resize(words);
+            split_done.assign(size_t(d_.batch() * m_blocks_), 0);
+        }
         if (rt_) {
             block = AlignedBuffer(size_t(packed_.block_bytes));
             if (shift_ != 0) block_comp = AlignedBuffer(size_t(nb_) * sizeof(int32_t));
@@ -134,7 +150,14 @@ public:
             const int64_t m0 = mbk * mr_, n0 = nbk * nb_;
             const int ri = m0 + mr_ > d_.m ? 1 : 0, ci = n0 + nb_ > d_.n ? 1 : 0;
             const int64_t row = bi * d_.m + m0;
-            t.a = a + row * d_.k;
+            if (s16_) {
+                char& done = split_done[size_t(bi * m_blocks_ + mbk)];
+                if (!done) split_rows(a, row, std::min<int64_t>(mr_, d_.m - m0), split_a.data());
+                done = 1;
+                t.a = reinterpret_cast<const uint8_t*>(split_a.data() + row * k_groups_ * 4);
+            } else {
+                t.a = a + row * d_.k;
+            }
             if (rt_) {
                 if (packed_unit != u / m_blocks_) {
                     packed_unit = u / m_blocks_;
@@ -154,6 +177,29 @@ public:
     }
 
 private:
+    // Rows [row0, row0 + rows) of A as (a0, a2, a1, a3) s16 words per group of 4 k,
+    // zero past K, s8 moved to u8 (xor 0x80; the compensation undoes the +128).
+    void split_rows(const uint8_t* a, int64_t row0, int64_t rows, uint16_t* out) const {
+        const uint8_t x = a_t_ == ir::ElemType::s8 ? 0x80 : 0;
+        const int64_t full = d_.k / 4;
+        for (int64_t r = row0; r < row0 + rows; ++r) {
+            const uint8_t* s = a + r * d_.k;
+            uint16_t* o = out + r * k_groups_ * 4;
+            for (int64_t g = 0; g < full; ++g) {
+                o[4 * g + 0] = uint8_t(s[4 * g + 0] ^ x);
+                o[4 * g + 1] = uint8_t(s[4 * g + 2] ^ x);
+                o[4 * g + 2] = uint8_t(s[4 * g + 1] ^ x);
+                o[4 * g + 3] = uint8_t(s[4 * g + 3] ^ x);
+            }
+            if (full < k_groups_) {
+                uint16_t v[4] = {0, 0, 0, 0};
+                for (int64_t kk = 4 * full; kk < d_.k; ++kk) v[kk - 4 * full] = uint8_t(s[kk] ^ x);
+                const int order[4] = {0, 2, 1, 3};
+                for (int j = 0; j < 4; ++j) o[4 * full + j] = v[order[j]];
+            }
+        }
+    }
+
     void pack_block(const int8_t* b, int64_t n0, AlignedBuffer& block, AlignedBuffer& block_comp) const {
         if (s16_)
             mp::pack_block_s16(b, d_.k, d_.n, b_transposed_, n0, nb_, reinterpret_cast<int16_t*>(block.data()));
@@ -171,7 +217,7 @@ private:
     bool rt_ = false, b_transposed_ = false, s16_ = false;
     int64_t shift_ = 0;
     int mr_ = 1;
-    int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0;
+    int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0, k_groups_ = 0;
     mp::PackedB packed_;
     mp::AlignedBuffer comp_;
     std::vector<std::unique_ptr<jit::Generator>> gens_;

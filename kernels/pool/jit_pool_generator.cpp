@@ -13,6 +13,17 @@
 
 namespace octet::kernels::pool_jit {
 
+// Avg over whole byte vectors (AVX2/AVX-512, windows of at most kWideTaps taps): the
+// s32 widening (one vpmovzxbd per 16 channels, all on the shuffle port) is what bounds
+// the global pools, so a tap is summed as 16-bit words instead, with no shuffle:
+//   Sw  += x          (word = even byte + 256 * odd byte, modulo 2^16)
+//   Shi += x >> 8     (odd channels' sums, exact: <= 257 * 255 < 2^16)
+// and after the taps  Slo = Sw - 256 * Shi  (even channels' sums, exact modulo 2^16
+// for the same reason). Each of the four dword lanes (channels 4j, 4j+1, 4j+2,
+// 4j+3) is finished on its own by the f32 division, and the four bytes are shifted
+// back together. s8 is summed as u8 (xor 0x80) and 128 * taps subtracted.
+constexpr int64_t kWideTaps = 257;
+
 using namespace Xbyak;
 using jit::Isa;
 
@@ -46,7 +57,8 @@ private:
     const Reg64 reg_src_ox = r12, reg_dst_ox = r13, reg_c = rbx, reg_ks = rcx, reg_cnt = rdx, reg_tmp = rax,
                 reg_loop = rsi;
     // Vector registers: 0..3 accumulators, 4..7 loads, 8 divisor, 9/10 bounds, 11 max init,
-    // 12 scratch of the s32 lane moves.
+    // 12 scratch of the s32 lane moves. The wide avg: 0..3 Sw, 4..7 Shi, 13..15 scratch,
+    // and for s8 11 = 128 * taps, 12 = 0x80 bytes.
     static constexpr int v_div = 8, v_lo = 9, v_hi = 10, v_init = 11, v_lane_tmp = 12;
 
     bool is_max() const { return d_.alg == PoolAlg::max; }
@@ -187,15 +199,81 @@ private:
         });
         for (int i = 0; i < nv; ++i) {
             const Vmm v(i);
-            // float(sum) / float(count), clamp (NaN cannot occur: count >= 1), round half to even.
-            if constexpr (vex) {
-                vcvtdq2ps(v, v); vdivps(v, v, Vmm(v_div)); vmaxps(v, v, Vmm(v_lo)); vminps(v, v, Vmm(v_hi)); vcvtps2dq(v, v);
-            } else {
-                cvtdq2ps(v, v); divps(v, Vmm(v_div)); maxps(v, Vmm(v_lo)); minps(v, Vmm(v_hi)); cvtps2dq(v, v);
-            }
+            avg_finish(v);
             // Lanes are in range: the saturating pack is exact.
             lanes().store_bytes(reg_dst_ox + reg_c + i * simd_w, v, n, sgn_);
         }
+    }
+
+    // ---- avg, wide: nv whole byte vectors, accumulators Sw in 0..3, Shi in 4..7 ----
+    bool wide_avg() const {
+        return !is_max() && Traits::is_vex && d_.kh * d_.kw <= kWideTaps;
+    }
+    void vor(const Vmm& d, const Vmm& a, const Vmm& b) {
+        if constexpr (mask) vpord(d, a, b); else vpor(d, a, b);
+    }
+    void avg_finish(const Vmm& v) {
+        // float(sum) / float(count), clamp (NaN cannot occur: count >= 1), round half to even.
+        if constexpr (vex) {
+            vcvtdq2ps(v, v); vdivps(v, v, Vmm(v_div)); vmaxps(v, v, Vmm(v_lo)); vminps(v, v, Vmm(v_hi)); vcvtps2dq(v, v);
+        } else {
+            cvtdq2ps(v, v); divps(v, Vmm(v_div)); maxps(v, Vmm(v_lo)); minps(v, Vmm(v_hi)); cvtps2dq(v, v);
+        }
+    }
+    void wide_chunk(const Segment& s, int nv) {
+        const Vmm t(13), x80(v_lane_tmp), bias(v_init);
+        for (int i = 0; i < 2 * nv; ++i) {
+            const int r = i < nv ? i : 4 + i - nv;
+            if constexpr (mask) vpxord(Vmm(r), Vmm(r), Vmm(r)); else vpxor(Vmm(r), Vmm(r), Vmm(r));
+        }
+        for_taps(s, [&](const RegExp& a) {
+            for (int i = 0; i < nv; ++i) {
+                const Vmm x(13 + (i & 1));
+                if constexpr (mask) vmovdqu8(x, ptr[a + i * vlen]); else vmovdqu(x, ptr[a + i * vlen]);
+                if (sgn_) { if constexpr (mask) vpxord(x, x, x80); else vpxor(x, x, x80); }
+                vpaddw(Vmm(i), Vmm(i), x);
+                vpsrlw(x, x, 8);
+                vpaddw(Vmm(4 + i), Vmm(4 + i), x);
+            }
+        });
+        const Vmm u(14), w(15);
+        for (int i = 0; i < nv; ++i) {
+            const Vmm lo(i), hi(4 + i);
+            vpsllw(t, hi, 8);
+            vpsubw(lo, lo, t);                               // Slo: channels 4j (low word), 4j+2 (high)
+            vpslld(t, lo, 16); vpsrld(t, t, 16);             // A: 4j
+            vpsrld(lo, lo, 16);                              // B: 4j+2
+            vpslld(u, hi, 16); vpsrld(u, u, 16);             // C: 4j+1
+            vpsrld(hi, hi, 16);                              // D: 4j+3
+            for (const Vmm& v : {t, u, lo, hi}) {
+                if (sgn_) vpsubd(v, v, bias);
+                avg_finish(v);
+            }
+            // In range: bytes are the low 8 bits of each lane (s8: masked by the shift pairs).
+            if (sgn_) {
+                vpslld(t, t, 24); vpsrld(t, t, 24);
+                vpslld(u, u, 24); vpsrld(u, u, 16);
+                vpslld(lo, lo, 24); vpsrld(lo, lo, 8);
+            } else {
+                vpslld(u, u, 8);
+                vpslld(lo, lo, 16);
+            }
+            vpslld(hi, hi, 24);
+            vor(t, t, u);
+            vor(w, lo, hi);
+            vor(t, t, w);
+            if constexpr (mask) vmovdqu8(ptr[reg_dst_ox + reg_c + i * vlen], t);
+            else vmovdqu(ptr[reg_dst_ox + reg_c + i * vlen], t);
+        }
+    }
+    // s8: 0x80 bytes into v_lane_tmp and 128 * (valid taps) into v_init (both free in avg).
+    void wide_setup(const Segment& s) {
+        if (!sgn_) return;
+        broadcast_dword(Vmm(v_lane_tmp), 0x80808080u);
+        imul(reg_tmp, reg_khc, int(128 * (s.kx_hi - s.kx_lo)));
+        const Xmm x(v_init);
+        if constexpr (mask) vpbroadcastd(Vmm(v_init), reg_tmp.cvt32());
+        else { vmovd(x, reg_tmp.cvt32()); vpbroadcastd(Vmm(v_init), x); }
     }
 
     void emit_pixel(const Segment& s) {
@@ -217,13 +295,33 @@ private:
             }
         }
         xor_(reg_c, reg_c);
+        int64_t c = 0;
+        if (wide_avg() && C >= vlen) {
+            // Whole byte vectors of channels on the 16-bit sums, 4 per iteration, then the rest.
+            wide_setup(s);
+            const int64_t wstep = 4 * vlen;
+            if (C >= wstep) {
+                Label loop;
+                const int64_t end = C / wstep * wstep;
+                L(loop);
+                wide_chunk(s, 4);
+                add(reg_c, int(wstep));
+                cmp(reg_c, int(end));
+                jl(loop, T_NEAR);
+                c = end;
+            }
+            for (; c + vlen <= C; c += vlen) {
+                mov(reg_c, int(c));
+                wide_chunk(s, 1);
+            }
+        }
         // step: channels per main-loop iteration (4 vectors), then single vectors, then the tail.
         const int per_vec = is_max() ? vlen : simd_w;
         const int64_t step = 4 * per_vec;
-        int64_t c = 0;
-        if (C >= step) {
+        if (C - c >= step) {
             Label loop;
-            const int64_t end = C / step * step;
+            const int64_t end = c + (C - c) / step * step;
+            mov(reg_c, int(c));
             L(loop);
             chunk(s, 4, per_vec);
             add(reg_c, int(step));

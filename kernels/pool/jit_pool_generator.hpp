@@ -2,7 +2,9 @@
 // The generated int8 pooling (max, avg_np, avg_p) over NHWC u8/s8, one output
 // row per call. Max: (v)pmaxub/pmaxsb over whole byte vectors of channels,
 // starting from the type's lowest value, so padded taps (never loaded) never
-// win. Avg: taps widened to s32 lanes and summed exactly, then cvtdq2ps, one
+// win. Avg: taps summed exactly (AVX2/AVX-512 windows of <= 257 taps: as 16-bit
+// words of even/odd channels, no widening shuffle; otherwise widened to s32
+// lanes), each channel's s32 sum then cvtdq2ps, one
 // divps by float(count) (the reference's single IEEE division), clamp to the
 // type's range, cvtps2dq (half to even) and an exact pack. The caller passes
 // the valid kernel rows and the rows' share of the count; the generator knows

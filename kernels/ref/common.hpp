@@ -78,6 +78,9 @@ Tensors concat(const ir::Node& n, const Tensors& in);
 Tensors reshape_like(const ir::Node& n, const Tensors& in);    // Reshape, Squeeze, Unsqueeze
 Tensors transpose(const ir::Node& n, const Tensors& in);
 Tensors interpolate(const ir::Node& n, const Tensors& in);
+// ConvolutionF32 / MatMulF32: the f32 op with its folded epilogue (f32_fused_ops.cpp).
+Tensors convolution_f32_op(const ir::Node& n, const Tensors& in);
+Tensors matmul_f32_op(const ir::Node& n, const Tensors& in);
 Tensors mvn(const ir::Node& n, const Tensors& in);
 Tensors softmax(const ir::Node& n, const Tensors& in);
 Tensors fake_quantize_op(const ir::Node& n, const Tensors& in);

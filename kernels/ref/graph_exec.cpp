@@ -28,7 +28,10 @@ const std::map<std::string, Kernel>& kernel_table() {
         {"QuantizeLinear", quantize_linear_op},  // ONNX exact quantization
         // The LPT's internal int8 ops (kernels/ref/int8_ops.cpp).
         {"Quantize", quantize_op},      {"Dequantize", dequantize_op},
+        {"AddI8", add_i8_op},           {"Requantize", requantize_op},
         {"ConvolutionI8", convolution_i8_op}, {"MatMulI8", matmul_i8_op},
+        // f32 Convolution / MatMul with folded followers (kernels/ref/f32_fused_ops.cpp).
+        {"ConvolutionF32", convolution_f32_op}, {"MatMulF32", matmul_f32_op},
     };
     return table;
 }

@@ -1,4 +1,4 @@
-// Reference evaluation of Quantize, Dequantize, ConvolutionI8 and MatMulI8
+// Reference evaluation of Quantize, Dequantize, Requantize, AddI8, ConvolutionI8 and MatMulI8
 // (see kernels/ref/int8_ops.hpp): the "unfused int8 reference" that the
 // engine's fused kernels are compared with, bit for bit.
 #include "kernels/ref/int8_ops.hpp"
@@ -200,6 +200,62 @@ Tensors dequantize_op(const ir::Node& n, const Tensors& in) {
     expect_inputs(n, in, 1);
     ir::Tensor y = make_output(n);
     dequantize_range(n, in[0], y, 0, y.numel());
+    return {y};
+}
+
+Tensors requantize_op(const ir::Node& n, const Tensors& in) {
+    expect_inputs(n, in, 1);
+    ir::Tensor y = make_output(n);
+    auto floats = [&](const char* name) { return ir::to_floats(n.attrs.get_floats(name, {})); };
+    const std::vector<float> zp = floats("zero_point"), scale = floats("scale"), bias = floats("bias");
+    const std::vector<float> out_scale = floats("out_scale"), out_shift = floats("out_shift");
+    const ChannelOf ch(y.shape(), n.attrs.get_int("axis", 1));
+    for (int64_t i = 0; i < y.numel(); ++i) {
+        const int c = int(ch(i));
+        // dequantize_range's steps, then quantize_range's.
+        volatile float v = load_as_float(in[0].type(), in[0].raw(), i) - ir::epilogue_at(zp, c, 0.f);
+        v = v * ir::epilogue_at(scale, c, 1.f);
+        v = v + ir::epilogue_at(bias, c, 0.f);
+        v = v * ir::epilogue_at(out_scale, c, 1.f);
+        v = v + ir::epilogue_at(out_shift, c, 0.f);
+        store_dst(y.type(), y.raw(), i, v);
+    }
+    return {y};
+}
+
+Tensors add_i8_op(const ir::Node& n, const Tensors& in) {
+    expect_inputs(n, in, 2);
+    ir::Tensor y = make_output(n);
+    if (in[0].shape() != y.shape() || in[1].shape() != y.shape())
+        fail(n, "inputs " + ir::to_string(in[0].shape()) + " and " + ir::to_string(in[1].shape()) + ", output " +
+                    ir::to_string(y.shape()));
+    auto floats = [&](const char* name) { return ir::to_floats(n.attrs.get_floats(name, {})); };
+    const std::vector<float> zp[2] = {floats("a_zero_point"), floats("b_zero_point")};
+    const std::vector<float> scale[2] = {floats("a_scale"), floats("b_scale")};
+    const std::vector<float> bias[2] = {floats("a_bias"), floats("b_bias")};
+    const std::vector<float> out_scale = floats("out_scale"), out_shift = floats("out_shift");
+    const bool relu = n.attrs.get_bool("relu", false);
+    const ChannelOf ch(y.shape(), n.attrs.get_int("axis", 1));
+    for (int64_t i = 0; i < y.numel(); ++i) {
+        const int c = int(ch(i));
+        // Each input exactly as dequantize_range computes it, then the f32 Add,
+        // Relu and Quantize of the graph it replaces (one rounding per step).
+        volatile float v = 0.f;
+        for (int k = 0; k < 2; ++k) {
+            volatile float t = load_as_float(in[size_t(k)].type(), in[size_t(k)].raw(), i) - ir::epilogue_at(zp[k], c, 0.f);
+            t = t * ir::epilogue_at(scale[k], c, 1.f);
+            t = t + ir::epilogue_at(bias[k], c, 0.f);
+            if (k == 0) v = t;
+            else v = v + t;
+        }
+        if (relu) {
+            const float x = v;
+            v = x > 0.f ? x : 0.f;
+        }
+        if (!out_scale.empty()) v = v * ir::epilogue_at(out_scale, c, 1.f);
+        if (!out_shift.empty()) v = v + ir::epilogue_at(out_shift, c, 0.f);
+        store_dst(y.type(), y.raw(), i, v);
+    }
     return {y};
 }
 

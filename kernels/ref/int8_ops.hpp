@@ -1,6 +1,6 @@
 #pragma once
 // Reference evaluation of the LPT's internal int8 ops (ir/ops.hpp: Quantize,
-// Dequantize, ConvolutionI8, MatMulI8) on NCHW tensors, plus the problem
+// Dequantize, Requantize, AddI8, ConvolutionI8, MatMulI8) on NCHW tensors, plus the problem
 // builders the engine's int8 executables share with it, so that a prepared
 // kernel and this reference run the very same problem.
 //
@@ -39,6 +39,8 @@ void dequantize_range(const ir::Node& n, const ir::Tensor& x, ir::Tensor& y, int
 
 std::vector<ir::Tensor> quantize_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
 std::vector<ir::Tensor> dequantize_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
+std::vector<ir::Tensor> add_i8_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
+std::vector<ir::Tensor> requantize_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
 std::vector<ir::Tensor> convolution_i8_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
 std::vector<ir::Tensor> matmul_i8_op(const ir::Node& n, const std::vector<ir::Tensor>& in);
 

@@ -21,6 +21,9 @@ bool propagate_dequantization(Rewriter& rw);
 // Concat of inputs with one and the same per-tensor Dequantize -> int8 Concat +
 // that Dequantize (then propagate_dequantization runs again below it).
 bool propagate_through_concat(Rewriter& rw);
+// Quantize(Concat(Dequantize_i(q_i))) with inputs on different grids ->
+// Concat(Requantize_i(q_i)) on the Quantize's grid (scales aligned).
+bool align_concat_scales(Rewriter& rw);
 // Relu / Clamp of a per-tensor dequantized int8 tensor -> integer Clamp (bounds
 // on the grid or never binding) + the Dequantize below it.
 bool clamp_in_integer_domain(Rewriter& rw);
@@ -36,5 +39,10 @@ bool absorb_branch_requantization(Rewriter& rw);
 // ConvolutionI8/MatMulI8 -> Dequantize -> Relu/Clamp/Add(residual)/Quantize fused
 // into the kernel's ir::Epilogue.
 bool fuse_epilogue(Rewriter& rw);
+// Add(Dequantize(a), Dequantize(b)) [-> Relu] [-> Quantize] left after
+// fuse_epilogue -> AddI8(a, b) with u8/s8 (requantized) or f32 output.
+bool int8_add(Rewriter& rw);
+// Quantize(Dequantize(q)) of an int8 q -> Requantize(q): one int8 kernel.
+bool requantize_chains(Rewriter& rw);
 
 }  // namespace octet::lpt::passes

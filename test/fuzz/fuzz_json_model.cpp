@@ -7,13 +7,10 @@
 // .bin bytes. Shorter inputs are all JSON with an empty .bin.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "ir/error.hpp"
-#include "ir/serialize/model_format.hpp"
+#include "fuzz_round_trip.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string json;
@@ -28,18 +25,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
         json.assign(reinterpret_cast<const char*>(data), size);
     }
-    octet::ir::Graph graph;
-    try {
-        graph = octet::ir::parse_model(json, bin, bin_size);
-    } catch (const octet::Error&) {
-        return 0;  // rejected with a message: the expected outcome for malformed input
-    }
-    try {
-        const auto written = octet::ir::serialize_model(graph);
-        octet::ir::parse_model(written.first, written.second.data(), written.second.size());
-    } catch (const octet::Error& e) {
-        std::fprintf(stderr, "fuzz_json_model: a loaded model does not survive save + load: %s\n", e.what());
-        std::abort();
-    }
-    return 0;
+    return octet::fuzz::load_then_round_trip("fuzz_json_model", [&] { return octet::ir::parse_model(json, bin, bin_size); });
 }

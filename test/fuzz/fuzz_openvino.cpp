@@ -7,14 +7,11 @@
 // whole input is the .xml and the .bin is empty.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "ir/error.hpp"
+#include "fuzz_round_trip.hpp"
 #include "ir/import/openvino_import.hpp"
-#include "ir/serialize/model_format.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const void* nul = std::memchr(data, 0, size);
@@ -22,18 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string xml(reinterpret_cast<const char*>(data), xml_size);
     const uint8_t* bin = nul ? data + xml_size + 1 : nullptr;
     const size_t bin_size = nul ? size - xml_size - 1 : 0;
-    octet::ir::Graph graph;
-    try {
-        graph = octet::ir::import_openvino_buffers(xml, bin, bin_size);
-    } catch (const octet::Error&) {
-        return 0;  // rejected with a message: the expected outcome for malformed input
-    }
-    try {
-        const auto written = octet::ir::serialize_model(graph);
-        octet::ir::parse_model(written.first, written.second.data(), written.second.size());
-    } catch (const octet::Error& e) {
-        std::fprintf(stderr, "fuzz_openvino: an imported model does not survive save + load: %s\n", e.what());
-        std::abort();
-    }
-    return 0;
+    return octet::fuzz::load_then_round_trip("fuzz_openvino",
+                                             [&] { return octet::ir::import_openvino_buffers(xml, bin, bin_size); });
 }

@@ -96,9 +96,11 @@ TEST_CASE("ops: the op table", "[ir][ops]") {
                            "Unsqueeze", "Interpolate", "MVN", "Softmax", "FakeQuantize", "Convert",
                            "QuantizeLinear",  // ONNX's exact quantization (the ONNX importer)
                            // the LPT's internal int8 ops
-                           "Quantize", "Dequantize", "ConvolutionI8", "MatMulI8"})
+                           "Quantize", "Dequantize", "Requantize", "AddI8", "ConvolutionI8", "MatMulI8",
+                           // the engine's fused f32 ops (engine/f32/fuse_f32.hpp)
+                           "ConvolutionF32", "MatMulF32"})
         REQUIRE(is_known_op(op));
-    REQUIRE(known_ops().size() == 28);
+    REQUIRE(known_ops().size() == 32);
     REQUIRE_FALSE(is_known_op("relu"));
     REQUIRE_FALSE(is_known_op("GroupConvolution"));
     REQUIRE_THROWS_AS(infer_outputs(make_node("Foo"), {}), UnsupportedError);

@@ -16,6 +16,7 @@
 #include "jit/dump.hpp"
 #include "jit/generator.hpp"
 #include "jit/kernel_requantize.hpp"
+#include "../scoped_env.hpp"
 
 using namespace octet;
 using namespace octet::jit;
@@ -23,18 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) { had_ = true; old_ = old; }
-        if (value) setenv(name, value, 1); else unsetenv(name);
-    }
-    ~ScopedEnv() { if (had_) setenv(name_, old_.c_str(), 1); else unsetenv(name_); }
-private:
-    const char* name_;
-    bool had_ = false;
-    std::string old_;
-};
+using test::ScopedEnv;
 
 fs::path temp_dir(const std::string& tag) {
     std::string tmpl = (fs::temp_directory_path() / ("octet_jit_" + tag + "_XXXXXX")).string();

@@ -9,25 +9,14 @@
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
 #include "jit/isa.hpp"
+#include "../scoped_env.hpp"
 
 using namespace octet;
 using namespace octet::jit;
 
 namespace {
 
-// Sets or unsets an environment variable for one scope.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) { had_ = true; old_ = old; }
-        if (value) setenv(name, value, 1); else unsetenv(name);
-    }
-    ~ScopedEnv() { if (had_) setenv(name_, old_.c_str(), 1); else unsetenv(name_); }
-private:
-    const char* name_;
-    bool had_ = false;
-    std::string old_;
-};
+using test::ScopedEnv;
 
 constexpr Isa kPreference[] = {Isa::amx, Isa::avx512_core_vnni, Isa::avx512_core,
                                Isa::avx_vnni, Isa::avx2, Isa::sse42};

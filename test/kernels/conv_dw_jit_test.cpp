@@ -47,7 +47,8 @@ struct Variant {
     ElemType src = ElemType::u8;
     int32_t zp = 0;
     ElemType dst = ElemType::u8;
-    int post = 0;  // 0 none, 1 relu, 2 clamp, 3 sum u8, 4 sum s8 + relu, 5 sum f32
+    int post = 0;  // 0 none, 1 relu, 2 clamp, 3 sum u8, 4 sum s8 + relu, 5 sum f32, 6 clamp within u8
+    bool out_scale = true;  // false: the chain ends at the post-op (the emitter may drop dst clamps)
 };
 
 ConvProblem make_problem(const std::string& desc, const Variant& v, std::mt19937& rng) {
@@ -70,9 +71,10 @@ ConvProblem make_problem(const std::string& desc, const Variant& v, std::mt19937
     case 3: e.post_ops.push_back(ir::PostOp::sum(ElemType::u8, 0.5f, 3.f)); break;
     case 4: e.post_ops.push_back(ir::PostOp::sum(ElemType::s8, 0.75f)); e.post_ops.push_back(ir::PostOp::relu()); break;
     case 5: e.post_ops.push_back(ir::PostOp::sum(ElemType::f32, 1.f)); break;
+    case 6: e.post_ops.push_back(ir::PostOp::clamp(0.f, 200.5f)); break;
     default: break;
     }
-    if (v.dst != ElemType::f32) e.out_scale = {v.dst == ElemType::s32 ? 100.f : 4.f};
+    if (v.dst != ElemType::f32 && v.out_scale) e.out_scale = {v.dst == ElemType::s32 ? 100.f : 4.f};
     return p;
 }
 
@@ -159,6 +161,8 @@ TEST_CASE("dw jit: bit-exact sweep (tails, 3x3/5x5, strides, pads, dilation, typ
         {ElemType::u8, 128, ElemType::u8, 3}, {ElemType::s8, -5, ElemType::f32, 5},
         {ElemType::u8, 0, ElemType::s32, 2},  {ElemType::s8, 0, ElemType::u8, 4},
         {ElemType::u8, 17, ElemType::f32, 0},
+        {ElemType::u8, 0, ElemType::u8, 1, false},  {ElemType::s8, 3, ElemType::s8, 1, false},
+        {ElemType::u8, 0, ElemType::u8, 6, false},
     };
     int i = 0, executed = 0;
     for (const char* g : geoms)
@@ -204,6 +208,29 @@ TEST_CASE("dw jit: MobileNet depthwise layers at mb1, best ISA", "[kernels][conv
     }
     std::printf("dw jit: %d MobileNet dw layers bit-exact at %s\n", layers, jit::isa_name(isa));
     CHECK(layers == 9);
+}
+
+// Narrowing shared by up to 4 pixels of a block (AVX2 / AVX-VNNI, u8/s8 dst,
+// full vectors): every block size 1..8 and remainder, i.e. groups of 1..4, with
+// the chains whose dst clamps the emitter drops (relu, clamp within u8, no
+// out_scale) and a sum, on full and tail channel blocks.
+TEST_CASE("dw jit: every pixel-block size, grouped narrowing, chains without out_scale",
+          "[kernels][conv][dw][jit][emu]") {
+    std::mt19937 rng(5);
+    const Variant variants[] = {
+        {ElemType::u8, 0, ElemType::u8, 1, false}, {ElemType::u8, 0, ElemType::s8, 1, false},
+        {ElemType::u8, 0, ElemType::u8, 6, false}, {ElemType::u8, 0, ElemType::u8, 3, true},
+        {ElemType::s8, 0, ElemType::s8, 2, true},
+    };
+    int executed = 0, i = 0;
+    for (int iw = 1; iw <= 20; ++iw)
+        for (int c : {8, 16, 21, 64}) {
+            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" + std::to_string(c) +
+                                     "ih3iw" + std::to_string(iw) + "kh3kw3ph1pw1";
+            executed += check_problem(make_problem(desc, variants[size_t(i++) % std::size(variants)], rng), rng, false);
+        }
+    std::printf("dw jit block-size sweep: %d problem x ISA runs executed bit-exact\n", executed);
+    CHECK(executed > 0);
 }
 
 // The byte-lane form (jit_dw_generator.hpp: AVX-512 VNNI, u8 -> u8, no zero

@@ -218,6 +218,10 @@ const char* kSweep[] = {
     "mb1ic16ih8oc32oh8kh3ph1",              // 3×3 pad 1
     "mb1ic64ih6oc72oh6kh3ph1",              // oc blocks + tail block
     "mb1ic3ih15iw15oc16oh8ow8kh7kw7sh2sw2ph3pw3",    // first layer
+    "mb1ic3ih9iw38oc64oh5ow19kh7kw7sh2sw2ph3pw3",    // first layer, 64 oc, interior run: tail quads read 4 bytes
+    "mb1ic1ih5iw21oc4oh5ow19kh3kw3ph0pw0",          // ic 1: 3 bytes past the pixel, up to the row's end
+    "mb1ic5ih7iw13oc20oh4ow7kh3kw3sh2sw2ph1pw1",    // (kx, ic) quads: 15 bytes = 3 quads + 3, stride 2
+    "mb1ic2ih6iw17oc8oh6ow17kh5kw5ph2pw2",          // (kx, ic) quads: 10 bytes = 2 quads + 2, pad 2
     "mb1ic8ih7iw9oc8oh6ow10kh3kw2ph1pw2",   // asymmetric padding
     "mb1ic8ih10oc12oh6kh3dh1ph0",           // dilation
     "mb1ic7ih9oc12oh9kh3dh1ph2",            // dilation + padding
@@ -227,6 +231,8 @@ const char* kSweep[] = {
     "mb1ic1ih6oc1oh6kh3ph1",                // ic 1, oc 1
     "mb1ic8ih8oc9oh3kh3sh2ph0",             // negative end padding
     "mb1ic2ih4iw40oc3oh2ow38kh3kw3ph0pw0",        // long row: the interior loop
+    "mb1ic24ih7oc160oh7kh1ph0",             // batch 1, 7x7 flat: pixel chunks under 240, blocks 64+64+32
+    "mb1ic16ih14oc20oh14kh1ph0",            // 14x14 flat, one narrow block: many small chunks
 };
 
 const Config kConfigs[] = {

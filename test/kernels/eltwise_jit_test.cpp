@@ -274,6 +274,7 @@ TEST_CASE("eltwise jit: requantize and add bit-exact with kernels/eltwise/ref", 
                 p.dst_type = td;
                 if (n % 4) p.src.zero_point = channel_vector(c, pc, {zps, zps + 4}, rng);
                 p.src.scale = channel_vector(c, pc && n % 3, {scales, scales + 5}, rng);
+                if (n % 5 == 2) p.src.bias = channel_vector(c, pc, {out_shifts, out_shifts + 4}, rng);
                 p.out_scale = channel_vector(c, false, {out_scales, out_scales + 4}, rng);
                 if (n % 3) p.out_shift = channel_vector(c, pc && n % 2, {out_shifts, out_shifts + 4}, rng);
                 std::vector<uint8_t> expect(static_cast<size_t>(n));
@@ -288,15 +289,20 @@ TEST_CASE("eltwise jit: requantize and add bit-exact with kernels/eltwise/ref", 
                 p.axis = l.axis;
                 p.a.type = ta;
                 p.b.type = tb;
-                p.dst_type = td;
+                // f32 output: the AddI8 that no Quantize follows (lpt/passes/int8_add.cpp).
+                p.dst_type = n % 7 == 3 ? ElemType::f32 : td;
                 p.relu = n % 2 == 0;
                 if (n % 4) p.a.zero_point = channel_vector(c, pc, {zps, zps + 4}, rng);
                 p.a.scale = channel_vector(c, pc && n % 3, {scales, scales + 5}, rng);
+                if (n % 6 == 1) p.a.bias = channel_vector(c, pc, {out_shifts, out_shifts + 4}, rng);
                 if (n % 5) p.b.zero_point = channel_vector(c, false, {zps, zps + 4}, rng);
                 p.b.scale = channel_vector(c, pc, {scales, scales + 5}, rng);
-                p.out_scale = channel_vector(c, pc && n % 2, {out_scales, out_scales + 4}, rng);
-                if (n % 3) p.out_shift = channel_vector(c, false, {out_shifts, out_shifts + 4}, rng);
-                std::vector<uint8_t> expect(static_cast<size_t>(n));
+                if (n % 4 == 2) p.b.bias = channel_vector(c, false, {out_shifts, out_shifts + 4}, rng);
+                if (p.dst_type != ElemType::f32 || n % 2) {
+                    p.out_scale = channel_vector(c, pc && n % 2, {out_scales, out_scales + 4}, rng);
+                    if (n % 3) p.out_shift = channel_vector(c, false, {out_shifts, out_shifts + 4}, rng);
+                }
+                std::vector<uint8_t> expect(static_cast<size_t>(n) * ir::elem_size(p.dst_type));
                 ref::add(p, a.data(), b.data(), expect.data(), 0, n);
                 runs += run_case(to_string(p), [&](Isa isa, std::string& why) { return make_add_jit_kernel(p, isa, why); },
                                  a, &b, expect);

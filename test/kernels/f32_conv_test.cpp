@@ -42,10 +42,36 @@ int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_
     return (in + pb + pe - ((k - 1) * d + 1)) / s + 1;
 }
 
+// Post-ops after the bias (and the ReLU of `relu`, which comes first): the
+// epilogues the engine folds in (engine/f32/fuse_f32.hpp).
+enum Epi { kNone, kRelu6, kSum, kSumRelu, kClampSumClamp };
+
 struct Case {
     int64_t mb, ic, ih, iw, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, group;
     bool bias, relu;
+    Epi epi = kNone;
 };
+
+std::vector<kernels::f32::GemmPostOp> post_ops(const Case& c) {
+    using kernels::f32::GemmPost;
+    using kernels::f32::GemmPostOp;
+    std::vector<GemmPostOp> p;
+    if (c.relu) p.push_back(GemmPost::relu);
+    switch (c.epi) {
+    case kNone: break;
+    case kRelu6: p.push_back(GemmPostOp::clamp(0.f, 6.f)); break;
+    case kSum: p.push_back(GemmPost::sum); break;
+    case kSumRelu: p.push_back(GemmPost::sum); p.push_back(GemmPost::relu); break;
+    case kClampSumClamp:
+        p.push_back(GemmPostOp::clamp(-1.f, 1.5f));
+        p.push_back(GemmPost::sum);
+        p.push_back(GemmPostOp::clamp(0.f, 6.f));
+        break;
+    }
+    return p;
+}
+
+bool has_sum(const Case& c) { return c.epi == kSum || c.epi == kSumRelu || c.epi == kClampSumClamp; }
 
 std::string describe(const Case& c) {
     return "mb" + std::to_string(c.mb) + "g" + std::to_string(c.group) + "ic" + std::to_string(c.ic) + "ih" +
@@ -53,14 +79,15 @@ std::string describe(const Case& c) {
            std::to_string(c.kh) + "x" + std::to_string(c.kw) + "s" + std::to_string(c.sh) + "x" + std::to_string(c.sw) +
            "d" + std::to_string(c.dh) + "x" + std::to_string(c.dw) + "p" + std::to_string(c.pt) + "," +
            std::to_string(c.pl) + "," + std::to_string(c.pb) + "," + std::to_string(c.pr) + (c.bias ? "_bias" : "") +
-           (c.relu ? "_relu" : "");
+           (c.relu ? "_relu" : "") + (c.epi == kRelu6 ? "_relu6" : c.epi == kSum ? "_sum" : c.epi == kSumRelu ? "_sum_relu"
+                                      : c.epi == kClampSumClamp ? "_clamp_sum_clamp" : "");
 }
 
 void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
     ConvF32Desc d;
     d.mb = c.mb; d.ic = c.ic; d.ih = c.ih; d.iw = c.iw; d.oc = c.oc;
     d.kh = c.kh; d.kw = c.kw; d.sh = c.sh; d.sw = c.sw; d.dh = c.dh; d.dw = c.dw;
-    d.pt = c.pt; d.pl = c.pl; d.group = c.group; d.relu = c.relu;
+    d.pt = c.pt; d.pl = c.pl; d.group = c.group; d.post = post_ops(c);
     d.oh = out_size(c.ih, c.kh, c.sh, c.dh, c.pt, c.pb);
     d.ow = out_size(c.iw, c.kw, c.sw, c.dw, c.pl, c.pr);
     const int64_t cg = c.ic / c.group, ocg = c.oc / c.group;
@@ -72,14 +99,18 @@ void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
         d.bias.resize(size_t(c.oc));
         for (float& v : d.bias) v = nd(rng);
     }
+    std::vector<float> res(size_t(c.mb * c.oc * d.oh * d.ow));
+    for (float& v : res) v = nd(rng);
     ConvF32Kernel k(d, w.data(), isa);
 
-    GuardedBytes src(x.size() * 4), dst(size_t(c.mb * c.oc * d.oh * d.ow) * 4);
+    GuardedBytes src(x.size() * 4), dst(size_t(c.mb * c.oc * d.oh * d.ow) * 4), gres(res.size() * 4);
     GuardedBytes ss(k.src_scratch_floats() * 4), ds(std::max<size_t>(k.dst_scratch_floats(), 1) * 4);
     src.fill(x.data());
+    gres.fill(res.data());
     ConvF32Args a;
     a.src = src.as<float>();
     a.dst = dst.as<float>();
+    a.residual = has_sum(c) ? gres.as<float>() : nullptr;
     a.src_scratch = ss.as<float>();
     a.dst_scratch = k.dst_scratch_floats() ? ds.as<float>() : nullptr;
     k.prepare(a, 0, k.prepare_units());
@@ -109,8 +140,16 @@ void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
                         s += d.bias[size_t(o)];
                         mag += std::fabs(d.bias[size_t(o)]);
                     }
-                    if (c.relu) s = std::max(s, 0.0);
-                    const float got = whole[size_t(((n * c.oc + o) * d.oh + oy) * d.ow + ox)];
+                    const size_t at = size_t(((n * c.oc + o) * d.oh + oy) * d.ow + ox);
+                    for (const kernels::f32::GemmPostOp& p : d.post) {
+                        if (p.kind == kernels::f32::GemmPost::relu) s = std::max(s, 0.0);
+                        else if (p.kind == kernels::f32::GemmPost::clamp) s = std::min(std::max(s, double(p.lo)), double(p.hi));
+                        else {
+                            s += res[at];
+                            mag += std::fabs(res[at]);
+                        }
+                    }
+                    const float got = whole[at];
                     const double bound = 2.0 * double(K + 1) * u * mag + 1e-30;
                     if (!(std::fabs(got - s) <= bound)) {
                         FAIL_CHECK(describe(c) << " at " << jit::isa_name(isa) << ": out[" << n << "][" << o << "]["
@@ -146,6 +185,19 @@ const std::vector<Case>& small_cases() {
         {2, 6, 7, 9, 10, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, false, false},     // 1x1 stride 2, odd sizes
         {1, 12, 6, 5, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, true, true},       // 1x1 groups
         {2, 8, 8, 8, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, false, true},      // 1x1 in place, no pixel tail
+        // Folded epilogues: the sum in the generated block (direct) or in the compaction.
+        {1, 16, 7, 7, 24, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, true, false, kSum},          // direct, pixel tail
+        {2, 8, 8, 8, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, true, false, kSumRelu},       // in place
+        {1, 8, 14, 14, 16, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, true, false, kRelu6},       // 1x1 s2, ReLU6
+        {1, 7, 10, 9, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, kSumRelu},       // compaction sum
+        {1, 3, 31, 29, 16, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, true, false, kRelu6},       // 7x7 s2 ReLU6
+        {1, 12, 6, 5, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, false, false, kClampSumClamp},  // 1x1 groups
+        {1, 4, 5, 6, 9, 1, 1, 1, 1, 1, 1, 1, 0, 1, 2, 1, true, true, kClampSumClamp},   // 1x1 pads: compaction
+        // Few output pixels (7x7): 1x1 in place / strided, 3x3, oc tails, mb 2.
+        {2, 24, 7, 7, 62, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, true, false, kSumRelu},
+        {1, 16, 14, 14, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, true, true, kNone},
+        {2, 12, 7, 7, 96, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, kClampSumClamp},
+        {1, 9, 5, 6, 31, 3, 2, 1, 1, 2, 1, 1, 0, 2, 1, 1, false, true, kSum},
     };
     return cases;
 }
@@ -187,10 +239,56 @@ TEST_CASE("f32 conv JIT: depthwise", "[kernels][f32][emu]") {
         {1, 6, 14, 13, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, false, false},   // 3x3 s2, odd width
         {2, 4, 7, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, false},      // channel multiplier 2
         {1, 5, 11, 10, 5, 5, 5, 1, 1, 2, 2, 4, 4, 4, 4, 5, false, true},    // 5x5 dilated
+        // Per-group units with folded epilogues, many pixel blocks (the in-kernel loop).
+        {1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8, true, false, kRelu6},
+        {1, 6, 14, 13, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, true, true, kSumRelu},
+        {2, 4, 7, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, false, kClampSumClamp},
+        {1, 8, 10, 12, 8, 3, 1, 1, 1, 1, 1, 0, 0, 0, 0, 8, true, false, kSum},         // 3x1 depthwise
+        {1, 4, 10, 12, 8, 3, 1, 1, 1, 1, 1, 0, 0, 0, 0, 4, true, false, kSum},         // direct per group (x2)
+        {1, 6, 13, 14, 6, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 6, true, true, kNone},         // stride 3: per group
+        {1, 2, 20, 130, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, true, true, kSumRelu},     // wide rows: column chunks
+        {1, 3, 17, 40, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 3, false, false, kRelu6},      // stride 2x1
+        {1, 3, 9, 37, 3, 5, 3, 1, 2, 2, 1, 3, 2, 2, 1, 3, true, false, kClampSumClamp},  // 5x3 s1x2 dilated rows
+        {1, 4, 40, 37, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, true, kSum},          // 13 pixel blocks + tail
+        {1, 3, 33, 34, 3, 3, 3, 2, 2, 1, 1, 0, 1, 1, 1, 3, true, false, kRelu6},       // s2, asymmetric pads
     };
     for (jit::Isa isa : f32_isas())
         for (const Case& c : cases) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);
+        }
+}
+
+TEST_CASE("f32 conv JIT: the layout each geometry takes", "[kernels][f32]") {
+    // Which path a conv takes decides its speed, not its results (the cases above
+    // check those); this pins the choices the zoo models rely on.
+    struct Expect {
+        Case c;
+        bool depthwise, per_group;
+    };
+    const std::vector<Expect> cases = {
+        {{1, 32, 112, 112, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32, true, false}, true, false},   // MobileNet dw
+        {{1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 96, true, false}, true, false},   // dw s2
+        {{1, 2048, 7, 7, 512, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, true, false}, false, false},    // res5 1x1
+        {{1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false}, false, false},     // res2 3x3
+        {{1, 8, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, false}, false, true},         // groups
+        {{1, 4, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, false}, false, true},          // dw x2
+        {{1, 6, 13, 14, 6, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 6, true, false}, false, true},        // dw stride 3
+    };
+    for (jit::Isa isa : f32_isas())
+        for (const Expect& e : cases) {
+            const Case& c = e.c;
+            ConvF32Desc d;
+            d.mb = c.mb; d.ic = c.ic; d.ih = c.ih; d.iw = c.iw; d.oc = c.oc;
+            d.kh = c.kh; d.kw = c.kw; d.sh = c.sh; d.sw = c.sw; d.dh = c.dh; d.dw = c.dw;
+            d.pt = c.pt; d.pl = c.pl; d.group = c.group;
+            d.oh = out_size(c.ih, c.kh, c.sh, c.dh, c.pt, c.pb);
+            d.ow = out_size(c.iw, c.kw, c.sw, c.dw, c.pl, c.pr);
+            const std::vector<float> w(size_t(c.oc * (c.ic / c.group) * c.kh * c.kw), 0.5f);
+            const ConvF32Kernel k(d, w.data(), isa);
+            INFO(describe(c) << " at " << jit::isa_name(isa) << ": " << k.exec_type());
+            CHECK(k.depthwise() == e.depthwise);
+            CHECK(k.per_group() == e.per_group);
+            CHECK((k.exec_type().find("_dw_") != std::string::npos) == e.depthwise);
         }
 }

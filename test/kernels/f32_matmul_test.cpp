@@ -40,13 +40,14 @@ struct Case {
     int64_t batch_a, batch_b;  // A has batch_a elements; B batch_b (1: shared); constant B needs 1
     int64_t m, n, k;
     bool transpose_b, b_const, bias, relu, sum;
+    bool relu6 = false;  // clamp(0, 6) after the sum (or after the ReLU)
 };
 
 std::string describe(const Case& c) {
     return "ba" + std::to_string(c.batch_a) + "bb" + std::to_string(c.batch_b) + "m" + std::to_string(c.m) + "n" +
            std::to_string(c.n) + "k" + std::to_string(c.k) + (c.transpose_b ? "_tb" : "") +
            (c.b_const ? "_constB" : "_runtimeB") + (c.bias ? "_bias" : "") + (c.relu ? "_relu" : "") +
-           (c.sum ? "_sum" : "");
+           (c.sum ? "_sum" : "") + (c.relu6 ? "_relu6" : "");
 }
 
 void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
@@ -67,6 +68,7 @@ void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
     }
     if (c.relu) d.post.push_back(GemmPost::relu);
     if (c.sum) d.post.push_back(GemmPost::sum);
+    if (c.relu6) d.post.push_back(kernels::f32::GemmPostOp::clamp(0.f, 6.f));
     if (c.b_const) {
         d.m = batch * c.m;  // one B for all: batch folded into M, as the engine does
     } else {
@@ -117,6 +119,7 @@ void check_case(const Case& c, jit::Isa isa, std::mt19937& rng) {
                     s += res[o];
                     mag += std::fabs(res[o]);
                 }
+                if (c.relu6) s = std::min(std::max(s, 0.0), 6.0);
                 const double bound = 2.0 * double(c.k + 2) * u * mag + 1e-30;
                 if (!(std::fabs(whole[o] - s) <= bound)) {
                     FAIL_CHECK(describe(c) << " at " << jit::isa_name(isa) << ": c[" << bt << "][" << i << "][" << j
@@ -148,6 +151,9 @@ TEST_CASE("f32 matmul JIT: small shapes at every ISA", "[kernels][f32][emu]") {
         {4, 2, 9, 20, 12, true, false, false, false, false},  // activation B (Q·Kᵀ-like), broadcast batch
         {2, 2, 13, 7, 40, false, false, false, true, true},   // activation B (P·V-like), N below a vector
         {1, 1, 2, 5, 1, false, true, false, false, false},    // K = 1
+        {1, 1, 7, 33, 17, false, true, true, false, true, true},   // bias, sum, ReLU6 (clamp post-op)
+        {1, 1, 1, 70, 64, true, true, true, false, false, true},   // GEMV, bias, ReLU6
+        {2, 2, 13, 7, 40, false, false, true, true, true, true},   // activation B, every post-op
     };
     for (jit::Isa isa : f32_isas())
         for (const Case& c : cases) {

@@ -426,3 +426,39 @@ TEST_CASE("matmul jit: run-time B at BERT's attention shapes, every native ISA",
     }
     ran.print("attention");
 }
+
+// The GEMM tiles' row blocks: several blocks of 12 rows (AVX-512 VNNI) or 4/6 rows,
+// with and without a row tail, and the exact path's split A (kernels/matmul/
+// jit_matmul_generator.hpp), which is made per row block a work range meets:
+// ranges that start and end inside the row blocks of a column block, batches,
+// u8/s8 A with zero points, K tails, full and safe weights.
+TEST_CASE("matmul jit: row blocks and the exact path's split A", "[kernels][matmul][jit][emu]") {
+    if (emu::in_emu_lane()) {
+        WARN("skipped in the emu lane (larger shapes; native runs check them)");
+        return;
+    }
+    Ran ran;
+    int variant = 0;
+    for (int64_t m : {12, 24, 27, 40})
+        for (int64_t k : {64, 131, 258})
+            for (int64_t n : {32, 100}) {
+                ++variant;
+                const int64_t batch = variant % 3 == 0 ? 2 : 1;
+                const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+                const int32_t zp = variant % 4 == 0 ? 0 : (a_t == ElemType::u8 ? 120 + variant % 7 : variant % 9 - 4);
+                for (Weights w : {Weights::full, Weights::safe}) {
+                    const Case c = make_case(batch, m, k, n, a_t, zp, w, variant, uint32_t(variant * 13 + int(w)));
+                    const std::vector<uint8_t> want = reference(c);
+                    for (Isa isa : run_isas_here()) {
+                        auto kern = make_jit(c.p, isa);
+                        for (int splits : {1, 3, 7}) {
+                            INFO(case_info(c, isa) << " " << kern->name() << " splits " << splits);
+                            REQUIRE(std::memcmp(run_guarded(*kern, c, splits).data(), want.data(), want.size()) == 0);
+                        }
+                        ran.note(isa, kern->exec_type());
+                    }
+                }
+            }
+    ran.print("row blocks");
+    CHECK(!ran.count.empty());
+}

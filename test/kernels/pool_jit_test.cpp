@@ -32,14 +32,15 @@ namespace {
 using kernel_test::executed_isas;
 using kernel_test::GuardedBytes;
 using kernel_test::kGenIsas;
-int check_pool(const PoolProblem& p, std::mt19937& rng, bool print) {
+// fill >= 0: every source byte is `fill` (the extremes of the avg sums).
+int check_pool(const PoolProblem& p, std::mt19937& rng, bool print, int fill = -1) {
     const PoolDesc& d = p.desc;
     const size_t sb = size_t(d.src_elems()), db = size_t(d.dst_elems());
     GuardedBytes src(sb), dst(db);
     std::uniform_int_distribution<int> dist(0, 255);
     for (size_t i = 0; i < sb; ++i) {
         const int r = dist(rng);
-        src.data()[i] = uint8_t(r < 30 ? 0xFF : r < 60 ? 0x80 : r < 70 ? 0x7F : r < 80 ? 0 : dist(rng));
+        src.data()[i] = fill >= 0 ? uint8_t(fill) : uint8_t(r < 30 ? 0xFF : r < 60 ? 0x80 : r < 70 ? 0x7F : r < 80 ? 0 : dist(rng));
     }
     std::vector<uint8_t> expect(db);
     ref::pool_int8(d, p.type, src.data(), expect.data());
@@ -116,4 +117,25 @@ TEST_CASE("pool jit: network shapes at the best ISA", "[kernels][pool][jit]") {
             p.type = t;
             CHECK(check_pool(p, rng, false) > 0);
         }
+}
+
+// The avg's 16-bit sums (AVX2/AVX-512, windows of at most 257 taps): channel counts
+// through the 4-vector loop, single vectors and the s32 tail, and windows at and past
+// the tap bound with every byte at an extreme (u8 255: the sums' largest; s8 -128 / 127).
+TEST_CASE("pool jit: avg 16-bit sums at the tap bound", "[kernels][pool][jit]") {
+    std::mt19937 rng(17);
+    const char* geoms[] = {"ih16iw16kh16kw16", "ih17iw16kh17kw16", "ih16iw17kh16kw16sw1", "ih7kh7",
+                           "ih9iw9kh3kw3sh2sw2ph1pw1"};
+    int executed = 0;
+    for (const char* g : geoms)
+        for (int c : {32, 96, 256, 300, 520})
+            for (PoolAlg alg : {PoolAlg::avg_np, PoolAlg::avg_p})
+                for (ElemType t : {ElemType::u8, ElemType::s8})
+                    for (int fill : {-1, 0xFF, 0x80, 0x7F}) {
+                        PoolProblem p;
+                        p.desc = parse_pool_desc("mb1ic" + std::to_string(c) + g, alg);
+                        p.type = t;
+                        executed += check_pool(p, rng, false, fill);
+                    }
+    CHECK(executed > 0);
 }

@@ -24,12 +24,7 @@ struct PoolCase {
 ir::Graph pool_net(const PoolCase& c) {
     ir::Graph g;
     ir::PortRef x = g.parameter("x", ir::ElemType::f32, {2, 4, 6, 6});
-    ir::Attributes pool;
-    pool.set("kernel", std::vector<int64_t>{c.k, c.k});
-    pool.set("strides", std::vector<int64_t>{1, 1});
-    pool.set("pads_begin", std::vector<int64_t>{c.pad, c.pad});
-    pool.set("pads_end", std::vector<int64_t>{c.pad, c.pad});
-    pool.set("rounding_type", "floor");
+    ir::Attributes pool = pool_attrs(c.k, 1, c.pad);
     pool.set("exclude_pad", c.exclude_pad);
     ir::PortRef p = g.add("AvgPool", "pool", {fq(g, "fq_x", x, c.lo, c.hi)}, pool);
     g.result("y", conv1x1(g, "conv", fq(g, "fq_p", p, 0.f, 1.5f), 4, 3));

@@ -55,6 +55,17 @@ inline ir::PortRef conv1x1(ir::Graph& g, const std::string& name, ir::PortRef x,
     return g.add("Convolution", name, {x, wq}, conv);
 }
 
+// Attributes of a MaxPool / AvgPool with a k x k window, stride s and pad p on every side.
+inline ir::Attributes pool_attrs(int64_t k, int64_t s, int64_t p) {
+    ir::Attributes a;
+    a.set("kernel", std::vector<int64_t>{k, k});
+    a.set("strides", std::vector<int64_t>{s, s});
+    a.set("pads_begin", std::vector<int64_t>{p, p});
+    a.set("pads_end", std::vector<int64_t>{p, p});
+    a.set("rounding_type", "floor");
+    return a;
+}
+
 // Deterministic f32 input in about [-1.3, 1.6].
 inline ir::Tensor input(const ir::Shape& s, int salt = 0) {
     ir::Tensor t(ir::ElemType::f32, s);

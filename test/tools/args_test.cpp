@@ -59,3 +59,17 @@ TEST_CASE("jitbench engine flags: streams, api, reports, dumps", "[tools]") {
     CHECK_THROWS_WITH(parse_args({"-report_folder", ""}), Contains("non-empty"));
     CHECK_THROWS_WITH(parse_args({"-dump_kernels"}), Contains("-dump_kernels needs a value"));
 }
+
+TEST_CASE("jitbench -parallel_profile flags", "[tools][threads]") {
+    const Args d = parse_args({});
+    CHECK(d.parallel_profile == 0);
+    CHECK(d.dispatch_us < 0);  // measured at start
+    const Args a = parse_args({"-parallel_profile", "4", "-pp_runs", "3", "-pp_top", "0", "-dispatch_us", "1.5"});
+    CHECK(a.parallel_profile == 4);
+    CHECK(a.pp_runs == 3);
+    CHECK(a.pp_top == 0);
+    CHECK(a.dispatch_us == 1.5);
+    CHECK_THROWS_AS(parse_args({"-parallel_profile", "1"}), UsageError);  // against 1 thread: at least 2
+    CHECK_THROWS_AS(parse_args({"-pp_runs", "0"}), UsageError);
+    for (const char* v : {"-1", "x", "nan", ""}) CHECK_THROWS_AS(parse_args({"-dispatch_us", v}), UsageError);
+}

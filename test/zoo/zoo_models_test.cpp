@@ -148,8 +148,9 @@ TEST_CASE("zoo int8 variants: FakeQuantize placed as NNCF does", "[zoo]") {
     // 54 weights (53 convs + fc); activations: the network input, per block its
     // input (shared by branch2a, branch1 and the identity Add), the inputs of
     // branch2b and branch2c, branch2c's output (and branch1's in the 4
-    // projection blocks), and the fc input.
-    CHECK(count_op(r, "FakeQuantize") == 54 + 1 + 16 * 4 + 4 + 1);
+    // projection blocks), the global AvgPool's input and the fc input.
+    CHECK(count_op(r, "FakeQuantize") == 54 + 1 + 16 * 4 + 4 + 1 + 1);
+    CHECK(producer(r, r.node(r.find("pool5")), 0).op == "FakeQuantize");
     // The network input is quantized s8-style, before conv1.
     const ir::Node& fq_in = r.node(r.find("conv1/fq_input_0"));
     CHECK(producer(r, fq_in, 0).op == "Parameter");

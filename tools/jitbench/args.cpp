@@ -26,6 +26,14 @@ double parse_seconds(const std::string& flag, const std::string& v) {
     return x;
 }
 
+double parse_microseconds(const std::string& flag, const std::string& v) {
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(x) || x < 0 || x > 1e6)
+        throw UsageError(flag + " expects a number of microseconds >= 0, got '" + v + "'");
+    return x;
+}
+
 }  // namespace
 
 long parse_int(const std::string& flag, const std::string& v, long lo, long hi) {
@@ -70,6 +78,10 @@ Args parse_args(const std::vector<std::string>& argv) {
         else if (flag == "-pc") a.perf_counts = true;
         else if (flag == "-compare_fp32") a.compare_fp32 = true;
         else if (flag == "-dump_graph") a.dump_graph = true;
+        else if (flag == "-parallel_profile") a.parallel_profile = int(parse_int(flag, value(), 2, kMaxThreads));
+        else if (flag == "-pp_runs") a.pp_runs = int(parse_int(flag, value(), 1, 1000));
+        else if (flag == "-pp_top") a.pp_top = parse_int(flag, value(), 0, 1000000);
+        else if (flag == "-dispatch_us") a.dispatch_us = parse_microseconds(flag, value());
         else throw UsageError("unknown flag '" + flag + "' (see -h)");
     }
     if (a.model.empty()) throw UsageError("-m needs a model: a .json file or zoo:<name>");
@@ -83,7 +95,8 @@ std::string help_text() {
 
 usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N] [-api sync|async]
                 [-i spec] [-o spec] [-pc] [-report_type T] [-report_folder dir] [-dump_kernels dir]
-                [-json_stats file] [-compare_fp32] [-dump_graph] [-h]
+                [-json_stats file] [-compare_fp32] [-dump_graph] [-parallel_profile T [-pp_runs N]
+                [-pp_top N] [-dispatch_us X]] [-h]
 
   -m <model>       model to run: a .json file (octet format, constants in the .bin beside it)
                    or zoo:<name> for a built-in model (default zoo:resnet50-int8)
@@ -121,10 +134,19 @@ usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N]
   -compare_fp32    also run the f32 counterpart of the model (every FakeQuantize bypassed) on
                    the same inputs and print, per output, cosine similarity, max abs difference
                    and top-5 overlap for a [1,K] classifier output; then, for the first input
-                   set, the SQNR (dB) of every layer of the FakeQuantize model against the f32
-                   model, node by node (where precision is lost)
+                   set, the SQNR (dB) of every int8 / f32 tensor the compiled model computes
+                   (read back through its quantization grid) against the same layer of the
+                   f32 model, with the kernel that produced it (where precision is lost)
   -dump_graph      print the graph that runs, after the low-precision transformations: one line
                    per node (op, output type/shape, inputs, int8 epilogue, fused original nodes)
+  -parallel_profile T  after the run, a load-independent prediction of T threads against one:
+                   every parallel loop of every step runs unit by unit on one thread (thread CPU
+                   time, min of -pp_runs runs, default 5), the pool's split over T threads gives
+                   each loop's slowest part; prints the predicted 1- and T-thread times, the loss
+                   (serial work, imbalance, hand-overs) by exec type and the -pp_top steps (default
+                   20, 0 = all) that lose the most
+  -dispatch_us X   hand-over cost of one multi-thread loop for -parallel_profile, in microseconds
+                   (e.g. 1.5); default: an empty parallel_for timed at start (load-dependent)
   -h, -help        print this help
 
 environment: OCTET_MAX_ISA=<isa> caps the instruction set (sse42, avx2, avx512_core, ...);

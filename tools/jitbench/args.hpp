@@ -30,6 +30,10 @@ struct Args {
     bool perf_counts = true;         // the per-layer table (printed by default in v0)
     bool compare_fp32 = false;
     bool dump_graph = false;         // print the graph compile() runs (after the LPT)
+    int parallel_profile = 0;        // > 1: predict the critical path at this many threads (engine/parallel_profile.hpp)
+    int pp_runs = 5;                 // profiled inferences (min per unit)
+    long pp_top = 20;                // steps listed (0 = all)
+    double dispatch_us = -1;         // hand-over per multi-thread loop; < 0 = measured at start
     bool help = false;
 };
 

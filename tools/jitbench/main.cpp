@@ -15,6 +15,7 @@
 #include "engine/compare.hpp"
 #include "engine/counters_report.hpp"
 #include "engine/layer_sqnr.hpp"
+#include "engine/parallel_profile.hpp"
 #include "engine/strip_fake_quantize.hpp"
 #include "ir/error.hpp"
 #include "jit/dump.hpp"
@@ -43,8 +44,8 @@ void print_ports(const char* what, const std::vector<PortInfo>& ports) {
                   << ir::to_string(p.desc.shape) << "\n";
 }
 
-void compare_with_fp32(const Model& model, const TensorSets& inputs, const TensorSets& outputs,
-                       nlohmann::json& summary) {
+void compare_with_fp32(const Model& model, const CompiledModel& int8, const TensorSets& inputs,
+                       const TensorSets& outputs, nlohmann::json& summary) {
     size_t fq = 0;
     for (const ir::Node& n : model.graph().nodes()) fq += n.op == "FakeQuantize";
     std::cout << "[ INFO ] -compare_fp32: bypassing " << fq << " FakeQuantize node(s)\n";
@@ -63,11 +64,22 @@ void compare_with_fp32(const Model& model, const TensorSets& inputs, const Tenso
                                                       {"max_abs_diff", r.agreement.max_abs_diff},
                                                       {"top5_overlap", r.agreement.top5_overlap}});
     if (fq == 0) return;  // nothing quantized: every layer would match exactly
-    const std::vector<engine::LayerSqnr> layers = engine::per_layer_sqnr(model.graph(), fp32.graph(), inputs.at(0));
-    print_layer_sqnr(std::cout, layers);
+    // The int8 tensors the compiled model computes (its graph after the LPT);
+    // a model the LPT left in f32 falls back to the FakeQuantize graph itself.
+    const bool lowered = int8.graph().size() != model.graph().size() || [&] {
+        for (const ir::Node& n : int8.graph().nodes())
+            if (n.op == "Quantize") return true;
+        return false;
+    }();
+    const std::vector<engine::LayerSqnr> layers =
+        lowered ? engine::per_layer_sqnr_int8(int8.graph(), fp32.graph(), inputs.at(0))
+                : engine::per_layer_sqnr(model.graph(), fp32.graph(), inputs.at(0));
+    print_layer_sqnr(std::cout, layers, lowered);
     for (const engine::LayerSqnr& l : layers)  // JSON has no infinity: null for an exact layer
-        summary["compare_fp32"]["layers"].push_back(
-            {{"name", l.name}, {"op", l.op}, {"sqnr_db", std::isfinite(l.sqnr_db) ? nlohmann::json(l.sqnr_db) : nullptr}});
+        summary["compare_fp32"]["layers"].push_back({{"name", l.name},
+                                                     {"op", l.op},
+                                                     {"computed_by", l.computed_by},
+                                                     {"sqnr_db", std::isfinite(l.sqnr_db) ? nlohmann::json(l.sqnr_db) : nullptr}});
 }
 
 // benchmark_app splits -nthreads between the streams.
@@ -145,8 +157,16 @@ int run(const Args& args) {
         std::cout << "[ INFO ] Wrote the outputs of " << stats.outputs.size() << " inference(s) to " << args.outputs
                   << "\n";
     }
-    if (args.compare_fp32) compare_with_fp32(model, inputs, stats.outputs, summary);
+    if (args.compare_fp32) compare_with_fp32(model, compiled, inputs, stats.outputs, summary);
     if (args.perf_counts) print_counters(std::cout, stats.counters);
+    if (args.parallel_profile > 1) {
+        const double dispatch_ms =
+            args.dispatch_us >= 0 ? args.dispatch_us * 1e-3 : engine::measure_dispatch_ms(args.parallel_profile);
+        InferRequest request = compiled.create_request();
+        for (size_t i = 0; i < inputs.at(0).size(); ++i) request.set_input(i, inputs[0][i]);
+        const engine::ParallelProfile profile = engine::profile_parallelism(request, args.pp_runs);
+        engine::print_parallel_profile(std::cout, profile, args.parallel_profile, dispatch_ms, size_t(args.pp_top));
+    }
     if (!args.report_type.empty()) {
         engine::CounterReport type{};
         engine::parse_counter_report(args.report_type, type);  // checked by parse_args

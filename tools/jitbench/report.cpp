@@ -88,12 +88,17 @@ void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows) {
     }
 }
 
-void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows) {
+void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows, bool int8_tensors) {
     size_t width = 9;
     for (const auto& r : rows) width = std::max(width, std::min<size_t>(r.name.size(), 64));
-    os << "Per-layer SQNR of the FakeQuantize model against the f32 model (input set 0):\n"
-       << pad("layerName", width) << pad("layerType", 14) << "SQNR (dB)\n";
-    for (const auto& r : rows) os << pad(r.name, width) << pad(r.op, 14) << fixed(r.sqnr_db, 2) << "\n";
+    os << (int8_tensors ? "Per-layer SQNR of the int8 tensors the compiled model computes against the f32 model "
+                          "(input set 0):\n"
+                        : "Per-layer SQNR of the FakeQuantize model against the f32 model (input set 0):\n")
+       << pad("layerName", width) << pad("layerType", 14) << pad("SQNR (dB)", 11) << (int8_tensors ? "computed by" : "")
+       << "\n";
+    for (const auto& r : rows)
+        os << pad(r.name, width) << pad(r.op, 14) << (int8_tensors ? pad(fixed(r.sqnr_db, 2), 11) + r.computed_by : fixed(r.sqnr_db, 2))
+           << "\n";
     std::vector<const engine::LayerSqnr*> worst;
     for (const auto& r : rows) worst.push_back(&r);
     std::sort(worst.begin(), worst.end(), [](auto* a, auto* b) { return a->sqnr_db < b->sqnr_db; });

@@ -35,6 +35,7 @@ struct AgreementRow {
 void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows);
 
 // layer, type, SQNR (dB) per row, then the worst layers.
-void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows);
+// int8_tensors: rows of per_layer_sqnr_int8 (with the producing node), else of per_layer_sqnr.
+void print_layer_sqnr(std::ostream& os, const std::vector<engine::LayerSqnr>& rows, bool int8_tensors);
 
 }  // namespace octet::tools
