@@ -368,23 +368,22 @@ std::shared_ptr<const Executable> make_nearest(const ir::Graph& g, const ir::Nod
 
 // Quantize / Dequantize through the element-wise kernel registry
 // (kernels/eltwise: JIT, bit-exact with kernels::ref::quantize_range /
-// dequantize_range). With the int8 side NHWC, the kernel runs on the NHWC view
-// ([N,H,W,C], channel axis 3) and the f32 side is reordered from / to NCHW.
+// dequantize_range). The kernel always runs on the logical NCHW view (the
+// f32 side's layout; per-channel vectors stay on their axis); with the int8
+// side NHWC, the int8 tensor is what gets reordered: one byte per element
+// instead of four (the network input's Quantize moved 4x less).
 class ConvertExec : public Executable {
 public:
     ConvertExec(const ir::Graph& g, const ir::Node& n, bool nhwc, jit::Isa isa) : nhwc_(nhwc) {
         const ir::TensorDesc in = g.desc(n.inputs.at(0));
         shape_ = in.shape;
-        const ir::Shape view = nhwc ? ir::Shape{shape_[0], shape_[2], shape_[3], shape_[1]} : shape_;
         if (n.op == "Quantize") {
-            kernels::QuantizeProblem p = kernels::quantize_problem_of(n, view, n.outputs.at(0).type);
-            if (nhwc) p.axis = 3;  // per-channel vectors are on axis 1 (assign_layouts checks)
-            k_ = kernels::create_quantize_kernel(p, isa);
+            int8_type_ = n.outputs.at(0).type;
+            k_ = kernels::create_quantize_kernel(kernels::quantize_problem_of(n, shape_, int8_type_), isa);
             quantize_ = true;
         } else {
-            kernels::DequantizeProblem p = kernels::dequantize_problem_of(n, view, in.type);
-            if (nhwc) p.axis = 3;
-            k_ = kernels::create_dequantize_kernel(p, isa);
+            int8_type_ = in.type;
+            k_ = kernels::create_dequantize_kernel(kernels::dequantize_problem_of(n, shape_, in.type), isa);
         }
     }
     std::string exec_type() const override { return k_->exec_type(); }
@@ -393,23 +392,24 @@ public:
         kernels::EltwiseArgs args;
         args.src0 = in[0].raw();
         args.dst = out[0].raw();
+        const size_t es = ir::elem_size(int8_type_);
         if (nhwc_) {
-            tmp = Scratch(ir::ElemType::f32, {shape_[0], shape_[2], shape_[3], shape_[1]});
+            tmp = Scratch(int8_type_, shape_);
             if (quantize_) {
-                reorder(pool, in[0].raw(), tmp.raw(), shape_, sizeof(float), true);
-                args.src0 = tmp.raw();
-            } else {
                 args.dst = tmp.raw();
+            } else {
+                reorder(pool, in[0].raw(), tmp.raw(), shape_, es, false);
+                args.src0 = tmp.raw();
             }
         }
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
-        if (nhwc_ && !quantize_)
-            reorder(pool, tmp.raw(), out[0].raw(), shape_, sizeof(float), false);
+        if (nhwc_ && quantize_) reorder(pool, tmp.raw(), out[0].raw(), shape_, es, true);
     }
 
 private:
     std::unique_ptr<kernels::EltwiseKernel> k_;
-    ir::Shape shape_;
+    ir::Shape shape_;  // logical NCHW
+    ir::ElemType int8_type_ = ir::ElemType::u8;
     bool nhwc_, quantize_ = false;
 };
 
