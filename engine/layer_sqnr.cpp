@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ir/error.hpp"
+#include "kernels/common/ref_io.hpp"
 #include "kernels/ref/ref.hpp"
 #include "lpt/rewriter.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 bool compared_op(const std::string& op) { return op != "Parameter" && op != "Constant" && op != "Result"; }
 
-// Evaluates `g` node by node and calls visit(node, outputs) for each, keeping
+// Evaluates `g` node by node and calls visit(id, node, outputs) for each, keeping
 // a value only until its last reader has run.
 template <class Visit>
 void walk(const ir::Graph& g, const std::vector<ir::Tensor>& inputs, Visit visit) {
@@ -34,7 +35,7 @@ void walk(const ir::Graph& g, const std::vector<ir::Tensor>& inputs, Visit visit
         if (n.op == "Parameter") in.push_back(inputs[param_index.at(id)]);
         for (const ir::PortRef& p : n.inputs) in.push_back(values[size_t(p.node)].at(size_t(p.port)));
         values[size_t(id)] = kernels::ref::eval_node(n, in);
-        visit(n, values[size_t(id)]);
+        visit(id, n, values[size_t(id)]);
         for (const ir::PortRef& p : n.inputs)
             if (--readers[size_t(p.node)] == 0) values[size_t(p.node)].clear();
     }
@@ -67,12 +68,12 @@ std::vector<LayerSqnr> per_layer_sqnr(const ir::Graph& quantized, const ir::Grap
     for (const ir::Node& n : quantized.nodes())
         if (compared_op(n.op) && n.outputs.size() == 1 && n.outputs[0].type == ir::ElemType::f32)
             wanted.emplace(n.name, ir::Tensor());
-    walk(reference, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
+    walk(reference, inputs, [&](int, const ir::Node& n, const std::vector<ir::Tensor>& out) {
         auto it = wanted.find(n.name);
         if (it != wanted.end() && out.size() == 1 && out[0].type() == ir::ElemType::f32) it->second = out[0];
     });
     std::vector<LayerSqnr> rows;
-    walk(quantized, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
+    walk(quantized, inputs, [&](int, const ir::Node& n, const std::vector<ir::Tensor>& out) {
         auto it = wanted.find(n.name);
         if (it == wanted.end() || it->second.empty() || out.size() != 1 || out[0].shape() != it->second.shape() ||
             out[0].type() != ir::ElemType::f32)
@@ -117,10 +118,7 @@ Grid grid_of(const ir::Node& n, const std::vector<Grid>& grids) {
 ir::Tensor to_f32(const ir::Tensor& q, const Grid& g) {
     ir::Tensor f(ir::ElemType::f32, q.shape());
     float* out = f.data<float>();
-    for (int64_t i = 0; i < q.numel(); ++i) {
-        const float v = q.type() == ir::ElemType::u8 ? float(q.data<uint8_t>()[i]) : float(q.data<int8_t>()[i]);
-        out[i] = (v - g.shift) / g.scale;
-    }
+    for (int64_t i = 0; i < q.numel(); ++i) out[i] = (kernels::ref::load_as_float(q.type(), q.raw(), i) - g.shift) / g.scale;
     return f;
 }
 
@@ -151,16 +149,15 @@ std::vector<LayerSqnr> per_layer_sqnr_int8(const ir::Graph& lowered, const ir::G
             break;
         }
     }
-    walk(reference, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
+    walk(reference, inputs, [&](int, const ir::Node& n, const std::vector<ir::Tensor>& out) {
         auto it = wanted.find(n.name);
         if (it != wanted.end() && out.size() == 1) it->second = out[0];
     });
     std::vector<Grid> grids(lowered.size());
     std::vector<LayerSqnr> rows;
-    walk(lowered, inputs, [&](const ir::Node& n, const std::vector<ir::Tensor>& out) {
-        const int id = lowered.find(n.name);
-        if (id < 0 || out.size() != 1) return;
-        const bool int8 = out[0].type() == ir::ElemType::u8 || out[0].type() == ir::ElemType::s8;
+    walk(lowered, inputs, [&](int id, const ir::Node& n, const std::vector<ir::Tensor>& out) {
+        if (out.size() != 1) return;
+        const bool int8 = ir::is_int8(out[0].type());
         if (int8) grids[size_t(id)] = grid_of(n, grids);
         const std::string& name = stands_for[size_t(id)];
         if (name.empty()) return;

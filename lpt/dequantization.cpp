@@ -31,10 +31,21 @@ std::optional<Dequantization> dequantization_of(Rewriter& rw, ir::PortRef p) {
 }
 
 void write_dequantization(ir::Node& n, const Dequantization& d) {
-    n.attrs.set("zero_point", ir::to_doubles(d.zero_point));
-    n.attrs.set("scale", ir::to_doubles(d.scale));
-    n.attrs.set("bias", ir::to_doubles(d.bias));
+    write_dequantization_vectors(n, d, "");
     n.attrs.set("axis", ir::AttrValue(d.axis));
+}
+
+void write_dequantization_vectors(ir::Node& n, const Dequantization& d, const std::string& prefix) {
+    n.attrs.set(prefix + "zero_point", ir::to_doubles(d.zero_point));
+    n.attrs.set(prefix + "scale", ir::to_doubles(d.scale));
+    n.attrs.set(prefix + "bias", ir::to_doubles(d.bias));
+}
+
+void write_requantization(ir::Node& n, const ir::Node& quantize) {
+    const std::vector<double> shift = quantize.attrs.get_floats("shift", {});
+    n.attrs.set("out_scale", quantize.attrs.get_floats("scale"));
+    n.attrs.set("out_shift", shift.empty() ? std::vector<double>{0.0} : shift);
+    n.attrs.set("destination_type", quantize.attrs.get_string("destination_type"));
 }
 
 std::optional<Quantization> int8_grid(float il, float ih, float ol, float oh, int64_t levels, bool weights) {

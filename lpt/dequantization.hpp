@@ -5,6 +5,7 @@
 // or per channel along `axis`. And the other direction: the integer grid of a
 // FakeQuantize (levels, ranges) as a quantization to u8/s8.
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ir/graph.hpp"
@@ -28,6 +29,12 @@ struct Dequantization {
 // The Dequantize producing p, if any.
 std::optional<Dequantization> dequantization_of(Rewriter& rw, ir::PortRef p);
 void write_dequantization(ir::Node& n, const Dequantization& d);
+// d's zero_point / scale / bias as `prefix`zero_point, ... (AddI8's a_ / b_ inputs).
+void write_dequantization_vectors(ir::Node& n, const Dequantization& d, const std::string& prefix);
+// The requantization of the internal ops that absorb a Quantize (Requantize,
+// AddI8): out_scale, out_shift and destination_type from `quantize`. Quantize
+// always adds its shift (0 when absent): so do they, for the same bits.
+void write_requantization(ir::Node& n, const ir::Node& quantize);
 
 // The int8 grid of a FakeQuantize with per-tensor (or per-channel) ranges:
 // integer index q in [0, levels-1] stored as q + qlow in u8 (ol >= 0) or s8.

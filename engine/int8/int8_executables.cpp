@@ -6,7 +6,6 @@
 #include <new>
 
 #include "ir/ops/conv_geometry.hpp"
-#include "ir/ops/int8_ops.hpp"
 #include "kernels/eltwise/jit_concat_kernel.hpp"
 #include "kernels/eltwise/jit_int8_clamp_kernel.hpp"
 #include "kernels/eltwise/jit_nearest_kernel.hpp"
@@ -26,18 +25,12 @@ bool is_4d(const ir::TensorDesc& d) { return d.shape.size() == 4; }
 // NCHW and NHWC are the same bytes when C == 1 or H*W == 1 (e.g. [N,C,1,1] before the FC).
 bool layout_free(const ir::Shape& s) { return s.size() == 4 && (s[1] == 1 || s[2] * s[3] == 1); }
 
+// The node's per-channel vectors (Quantize / Dequantize / AddI8 attributes;
+// absent ones have size 0), if any, are on the channel axis.
 bool channel_vectors_on_axis1(const ir::Node& n) {
     if (n.attrs.get_int("axis", 1) == 1) return true;
-    for (const char* v : {"scale", "shift", "zero_point", "bias"})
-        if (n.attrs.get_floats(v, {}).size() > 1) return false;
-    return true;
-}
-
-// AddI8's per-channel vectors (if any) are on the channel axis.
-bool add_on_channels(const ir::Node& n) {
-    if (n.op != "AddI8") return false;
-    if (n.attrs.get_int("axis", 1) == 1) return true;
-    for (const char* v : {"a_zero_point", "a_scale", "a_bias", "b_zero_point", "b_scale", "b_bias", "out_scale", "out_shift"})
+    for (const char* v : {"scale", "shift", "zero_point", "bias", "a_zero_point", "a_scale", "a_bias", "b_zero_point",
+                          "b_scale", "b_bias", "out_scale", "out_shift"})
         if (n.attrs.get_floats(v, {}).size() > 1) return false;
     return true;
 }
@@ -53,7 +46,7 @@ bool nhwc_producer(const ir::Graph& g, const ir::Node& n) {
     if (n.outputs.empty() || !is_4d(n.outputs[0]) || !ir::is_int8(n.outputs[0].type)) return false;
     if (n.op == "ConvolutionI8") return g.node(n.inputs.at(1).node).op == "Constant";
     if (n.op == "Quantize") return is_4d(g.desc(n.inputs[0])) && channel_vectors_on_axis1(n);
-    if (n.op == "AddI8") return add_on_channels(n);
+    if (n.op == "AddI8") return channel_vectors_on_axis1(n);
     return int8_pool(g, n);
 }
 
@@ -61,7 +54,7 @@ bool nhwc_producer(const ir::Graph& g, const ir::Node& n) {
 bool nhwc_consumer(const ir::Graph& g, const ir::Node& n, size_t k) {
     if (n.op == "ConvolutionI8") return (k == 0 || k == 2) && g.node(n.inputs.at(1).node).op == "Constant";
     if (n.op == "Dequantize") return k == 0 && channel_vectors_on_axis1(n);
-    if (n.op == "AddI8") return is_4d(n.outputs.at(0)) && add_on_channels(n);
+    if (n.op == "AddI8") return is_4d(n.outputs.at(0)) && channel_vectors_on_axis1(n);
     return k == 0 && int8_pool(g, n);
 }
 
@@ -432,7 +425,7 @@ public:
         out_type_ = n.outputs[0].type;
         const ir::Shape view = view_nhwc_ ? nhwc_shape() : shape_;
         kernels::AddProblem p = kernels::add_problem_of(n, view, types_[0], types_[1]);
-        if (view_nhwc_) p.axis = 3;  // the vectors are on axis 1 (add_on_channels)
+        if (view_nhwc_) p.axis = 3;  // the vectors are on axis 1 (channel_vectors_on_axis1)
         k_ = kernels::create_add_kernel(p, isa);
     }
     std::string exec_type() const override { return k_->exec_type(); }
@@ -470,17 +463,8 @@ private:
 class RequantizeExec : public Executable {
 public:
     RequantizeExec(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
-        kernels::RequantizeProblem p;
-        p.shape = n.outputs.at(0).shape;
-        p.axis = n.attrs.get_int("axis", 1);
-        p.src.type = g.desc(n.inputs.at(0)).type;
-        p.src.zero_point = ir::to_floats(n.attrs.get_floats("zero_point", {}));
-        p.src.scale = ir::to_floats(n.attrs.get_floats("scale", {}));
-        p.src.bias = ir::to_floats(n.attrs.get_floats("bias", {}));
-        p.out_scale = ir::to_floats(n.attrs.get_floats("out_scale", {}));
-        p.out_shift = ir::to_floats(n.attrs.get_floats("out_shift", {}));
-        p.dst_type = n.outputs[0].type;
-        k_ = kernels::create_requantize_kernel(p, isa);
+        const ir::TensorDesc in = g.desc(n.inputs.at(0));
+        k_ = kernels::create_requantize_kernel(kernels::requantize_problem_of(n, in.shape, in.type), isa);
     }
     std::string exec_type() const override { return k_->exec_type(); }
     void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {

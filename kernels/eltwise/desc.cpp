@@ -144,16 +144,40 @@ DequantizeProblem dequantize_problem_of(const ir::Node& n, const ir::Shape& shap
     return p;
 }
 
+namespace {
+
+std::vector<float> floats_attr(const ir::Node& n, const std::string& name) {
+    return ir::to_floats(n.attrs.get_floats(name, {}));
+}
+
+// An int8 input's dequantization from `prefix`zero_point, `prefix`scale, `prefix`bias.
+QuantizedInput quantized_input_of(const ir::Node& n, const std::string& prefix, ir::ElemType type) {
+    return QuantizedInput{type, floats_attr(n, prefix + "zero_point"), floats_attr(n, prefix + "scale"),
+                          floats_attr(n, prefix + "bias")};
+}
+
+}  // namespace
+
+RequantizeProblem requantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType src_type) {
+    RequantizeProblem p;
+    p.shape = shape;
+    p.axis = n.attrs.get_int("axis", 1);
+    p.src = quantized_input_of(n, "", src_type);
+    p.out_scale = floats_attr(n, "out_scale");
+    p.out_shift = floats_attr(n, "out_shift");
+    p.dst_type = ir::parse_elem_type(n.attrs.get_string("destination_type"));
+    return p;
+}
+
 AddProblem add_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType a_type, ir::ElemType b_type) {
-    auto floats = [&](const char* name) { return ir::to_floats(n.attrs.get_floats(name, {})); };
     AddProblem p;
     p.shape = shape;
     p.axis = n.attrs.get_int("axis", 1);
-    p.a = QuantizedInput{a_type, floats("a_zero_point"), floats("a_scale"), floats("a_bias")};
-    p.b = QuantizedInput{b_type, floats("b_zero_point"), floats("b_scale"), floats("b_bias")};
+    p.a = quantized_input_of(n, "a_", a_type);
+    p.b = quantized_input_of(n, "b_", b_type);
     p.relu = n.attrs.get_bool("relu", false);
-    p.out_scale = floats("out_scale");
-    p.out_shift = floats("out_shift");
+    p.out_scale = floats_attr(n, "out_scale");
+    p.out_shift = floats_attr(n, "out_shift");
     p.dst_type = ir::parse_elem_type(n.attrs.get_string("destination_type"));
     return p;
 }

@@ -84,6 +84,9 @@ struct AddProblem {
 // scale, shift | zero_point, scale, bias, axis), for an input of shape `shape`.
 QuantizeProblem quantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType dst_type);
 DequantizeProblem dequantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType src_type);
+// The problem of a Requantize node (attrs zero_point, scale, bias, out_scale,
+// out_shift, axis, destination_type) on a view of `shape`.
+RequantizeProblem requantize_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType src_type);
 // The problem of an AddI8 node (attrs a_/b_zero_point, a_/b_scale, a_/b_bias,
 // relu, out_scale, out_shift, axis, destination_type) on a view of `shape`.
 AddProblem add_problem_of(const ir::Node& n, const ir::Shape& shape, ir::ElemType a_type, ir::ElemType b_type);

@@ -6,7 +6,6 @@
 // elements, so quantizing before or after the Concat gives the same bytes,
 // and Requantize is Dequantize followed by Quantize, step for step. (Inputs
 // that already share one grid are propagate_through_concat's case.)
-#include "ir/ops/int8_ops.hpp"
 #include "lpt/dequantization.hpp"
 #include "lpt/passes/passes.hpp"
 
@@ -30,19 +29,13 @@ bool align_concat_scales(Rewriter& rw) {
         }
         if (ds.size() != rw.node(id).inputs.size()) continue;
 
-        const std::string dst = quantize.attrs.get_string("destination_type");
         for (size_t k = 0; k < ds.size(); ++k) {
             ir::Node r;
             r.op = "Requantize";
             r.name = rw.node(id).name + "/requantize_" + std::to_string(k);
             r.inputs = {ds[k].data};
-            r.attrs.set("zero_point", ir::to_doubles(ds[k].zero_point));
-            r.attrs.set("scale", ir::to_doubles(ds[k].scale));
-            r.attrs.set("out_scale", quantize.attrs.get_floats("scale"));
-            // Quantize always adds its shift (0 when absent): so does Requantize.
-            const std::vector<double> shift = quantize.attrs.get_floats("shift", {});
-            r.attrs.set("out_shift", shift.empty() ? std::vector<double>{0.0} : shift);
-            r.attrs.set("destination_type", dst);
+            write_dequantization(r, ds[k]);
+            write_requantization(r, quantize);
             const int rq = rw.add(std::move(r));
             rw.node(id).inputs[k] = {rq, 0};
             rw.remove_if_unused(ds[k].node, id);

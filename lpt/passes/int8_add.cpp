@@ -52,12 +52,8 @@ bool int8_add(Rewriter& rw) {
         n.attrs.set("original_op", std::string("Add"));
         n.op = "AddI8";
         n.inputs = {da->data, db->data};
-        n.attrs.set("a_zero_point", ir::to_doubles(da->zero_point));
-        n.attrs.set("a_scale", ir::to_doubles(da->scale));
-        n.attrs.set("a_bias", ir::to_doubles(da->bias));
-        n.attrs.set("b_zero_point", ir::to_doubles(db->zero_point));
-        n.attrs.set("b_scale", ir::to_doubles(db->scale));
-        n.attrs.set("b_bias", ir::to_doubles(db->bias));
+        write_dequantization_vectors(n, *da, "a_");
+        write_dequantization_vectors(n, *db, "b_");
         n.attrs.set("axis", ir::AttrValue(axis));
         n.attrs.set("destination_type", std::string("f32"));
         rw.infer(k);
@@ -81,10 +77,7 @@ bool int8_add(Rewriter& rw) {
                              {axis, &db->scale}, {axis, &db->bias}, {q_axis, &scale}, {q_axis, &shift}}) >= 0) {
                 ir::Node& m = rw.node(k);
                 if (per_channel(scale) || per_channel(shift)) m.attrs.set("axis", ir::AttrValue(q_axis));
-                m.attrs.set("out_scale", ir::to_doubles(scale));
-                // Quantize always adds its shift (0 when absent): so does the fused node.
-                m.attrs.set("out_shift", ir::to_doubles(shift.empty() ? std::vector<float>{0.f} : shift));
-                m.attrs.set("destination_type", q.attrs.get_string("destination_type"));
+                write_requantization(m, q);
                 rw.infer(k);
                 rw.replace_uses({u, 0}, {k, 0});
                 rw.remove(u, k);

@@ -38,13 +38,8 @@ bool requantize_chains(Rewriter& rw) {
         r.attrs.set("original_op", quantize.attrs.get_string("original_op", "Quantize"));
         if (quantize.attrs.get_bool("lpt_internal", false)) r.attrs.set("lpt_internal", true);
         r.inputs = {d->data};
-        r.attrs.set("zero_point", ir::to_doubles(d->zero_point));
-        r.attrs.set("scale", ir::to_doubles(d->scale));
-        r.attrs.set("bias", ir::to_doubles(d->bias));
-        r.attrs.set("out_scale", ir::to_doubles(scale));
-        // Quantize always adds its shift (0 when absent): so does Requantize.
-        r.attrs.set("out_shift", ir::to_doubles(shift.empty() ? std::vector<float>{0.f} : shift));
-        r.attrs.set("destination_type", quantize.attrs.get_string("destination_type"));
+        write_dequantization_vectors(r, *d, "");
+        write_requantization(r, quantize);
         r.attrs.set("axis", ir::AttrValue(d_pc ? d->axis : q_axis));
         rw.infer(id);
         rw.remove_if_unused(d->node, id);
