@@ -138,6 +138,25 @@ private:
     const Reg64 reg_src_ox = r13, reg_dst_ox = r14, reg_res_ox = r15;
     const Reg64 reg_c = rbx, reg_ks = rcx, reg_kw = rdx, reg_cnt = rax;  // rax is also the emitter's scratch
 
+    // The kernel-row loop of every body form: reg_khc valid rows from reg_src_ox / reg_wei;
+    // each step moves one dilated input row and `wei_row` bytes of packed weights.
+    template <typename Body>
+    void ky_loop(int64_t wei_row, Body body) {
+        Label loop, done;
+        mov(reg_ks, reg_src_ox);
+        mov(reg_kw, reg_wei);
+        mov(reg_cnt, reg_khc);
+        test(reg_cnt, reg_cnt);
+        jz(done, T_NEAR);
+        L(loop);
+        body();
+        add(reg_ks, int((d_.dh + 1) * d_.iw * d_.ic));
+        add(reg_kw, int(wei_row));
+        dec(reg_cnt);
+        jnz(loop, T_NEAR);
+        L(done);
+    }
+
     bool valid_tap(int64_t ox, int64_t kx) const {
         const int64_t ix = ox * d_.sw - d_.pw + kx * (d_.dw + 1);
         return ix >= 0 && ix < d_.iw;
@@ -258,14 +277,7 @@ private:
                     reads[u * d_.sw + kx * (d_.dw + 1)].push_back({u, int(kx)});
                     kx_used[size_t(kx)] = true;
                 }
-        Label ky_loop, ky_done;
-        if (!reads.empty()) {
-            mov(reg_ks, reg_src_ox);
-            mov(reg_kw, reg_wei);
-            mov(reg_cnt, reg_khc);
-            test(reg_cnt, reg_cnt);
-            jz(ky_done, T_NEAR);
-            L(ky_loop);
+        if (!reads.empty()) ky_loop(wrow, [&] {
             auto wei_at = [&](int kx) { return ptr[reg_kw + reg_c * 4 + int(kx * cp_ * 4)]; };
             if (w_in_regs_)
                 for (int64_t kx = 0; kx < d_.kw; ++kx)
@@ -282,12 +294,7 @@ private:
                     else madd(acc(ukx.first), x, wei_at(ukx.second));
                 }
             }
-            add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
-            add(reg_kw, int(wrow));
-            dec(reg_cnt);
-            jnz(ky_loop, T_NEAR);
-            L(ky_done);
-        }
+        });
         store_block(ur, n);
     }
 
@@ -367,44 +374,34 @@ private:
         int next = w0_;
         for (auto& wr : wreg_of)
             if (next < n_vregs) wr.second = next++;
-        Label ky_loop, ky_done;
-        mov(reg_ks, reg_src_ox);
-        mov(reg_kw, reg_wei);
-        mov(reg_cnt, reg_khc);
-        test(reg_cnt, reg_cnt);
-        jz(ky_done, T_NEAR);
-        L(ky_loop);
-        auto wei_at = [&](int w) { return ptr[reg_kw + reg_c * 4 + int((d_.kw + w) * cp_ * 4)]; };
-        for (const auto& wr : wreg_of)
-            if (wr.second >= 0) vmovdqu(Vmm(wr.second), wei_at(wr.first));
-        const Vmm x(x_idx_);
-        const Xmm xx(x_idx_), tx(t_idx_);
-        const bool sgn = c_.src_type == ir::ElemType::s8;
-        for (const auto& mu : uses) {
-            const int64_t col = 2 * mu.first;
-            if (col + 1 <= max_off) {
-                // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
-                if constexpr (Traits::is_vex && !Traits::has_mask) {
-                    vmovq(xx, ptr[reg_ks + reg_c + int(col * ic)]);
-                    vmovq(tx, ptr[reg_ks + reg_c + int((col + 1) * ic)]);
-                    vpunpcklbw(xx, xx, tx);
-                    if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
+        ky_loop(row_units_ * 4, [&] {
+            auto wei_at = [&](int w) { return ptr[reg_kw + reg_c * 4 + int((d_.kw + w) * cp_ * 4)]; };
+            for (const auto& wr : wreg_of)
+                if (wr.second >= 0) vmovdqu(Vmm(wr.second), wei_at(wr.first));
+            const Vmm x(x_idx_);
+            const Xmm xx(x_idx_), tx(t_idx_);
+            const bool sgn = c_.src_type == ir::ElemType::s8;
+            for (const auto& mu : uses) {
+                const int64_t col = 2 * mu.first;
+                if (col + 1 <= max_off) {
+                    // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
+                    if constexpr (Traits::is_vex && !Traits::has_mask) {
+                        vmovq(xx, ptr[reg_ks + reg_c + int(col * ic)]);
+                        vmovq(tx, ptr[reg_ks + reg_c + int((col + 1) * ic)]);
+                        vpunpcklbw(xx, xx, tx);
+                        if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
+                    }
+                } else {
+                    // Column 2m+1 is past the block (and maybe the image); no tap weighs it.
+                    load_src(x, reg_ks + reg_c + int(col * ic), n);
                 }
-            } else {
-                // Column 2m+1 is past the block (and maybe the image); no tap weighs it.
-                load_src(x, reg_ks + reg_c + int(col * ic), n);
+                for (const auto& uw : mu.second) {
+                    const int r = wreg_of.at(uw.second);
+                    if (r >= 0) madd(acc(uw.first), x, Vmm(r));
+                    else madd(acc(uw.first), x, wei_at(uw.second));
+                }
             }
-            for (const auto& uw : mu.second) {
-                const int r = wreg_of.at(uw.second);
-                if (r >= 0) madd(acc(uw.first), x, Vmm(r));
-                else madd(acc(uw.first), x, wei_at(uw.second));
-            }
-        }
-        add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
-        add(reg_kw, int(row_units_ * 4));
-        dec(reg_cnt);
-        jnz(ky_loop, T_NEAR);
-        L(ky_done);
+        });
         store_block(ur, n);
     }
 
@@ -423,14 +420,7 @@ private:
             for (int u = 0; u < ur; ++u)
                 for (int64_t kx = 0; kx < d_.kw; ++kx)
                     if (s.valid[size_t(u)][size_t(kx)]) reads[u * d_.sw + kx * (d_.dw + 1)].push_back({u, int(kx)});
-            Label ky_loop, ky_done;
-            if (!reads.empty()) {
-                mov(reg_ks, reg_src_ox);
-                mov(reg_kw, reg_wei);
-                mov(reg_cnt, reg_khc);
-                test(reg_cnt, reg_cnt);
-                jz(ky_done, T_NEAR);
-                L(ky_loop);
+            if (!reads.empty()) ky_loop(wrow, [&] {
                 auto wei_at = [&](int kx, int k) { return ptr[reg_kw + reg_c * 4 + int(kx * cp_ * 4 + k * 64)]; };
                 if (w_in_regs_)
                     for (int kx = 0; kx < int(d_.kw); ++kx)
@@ -445,12 +435,7 @@ private:
                             else vpdpbusd(acc4(ukx.first, k), x, wei_at(ukx.second, k), EvexEncoding);
                         }
                 }
-                add(reg_ks, int((d_.dh + 1) * d_.iw * ic));
-                add(reg_kw, int(wrow));
-                dec(reg_cnt);
-                jnz(ky_loop, T_NEAR);
-                L(ky_done);
-            }
+            });
             for (int u = 0; u < ur; ++u) {
                 // Accumulator k holds channels 4j+k: ceil((n-k)/4) lanes of them are real.
                 for (int k = 0; k < 4; ++k) {
