@@ -19,21 +19,13 @@
 #include "kernels/ref/ref.hpp"
 #include "octet/octet.hpp"
 #include "test_graphs.hpp"
+#include "../random_tensor.hpp"
 
 using namespace octet;
 
 namespace {
 
-ir::Tensor random_input(const ir::Shape& s, uint32_t seed) {
-    ir::Tensor t(ir::ElemType::f32, s);
-    uint32_t x = seed;
-    float* p = t.data<float>();
-    for (int64_t i = 0; i < t.numel(); ++i) {
-        x = x * 1664525u + 1013904223u;
-        p[i] = float(int32_t(x >> 8) % 2000) / 1000.f;  // [-2, 2)
-    }
-    return t;
-}
+ir::Tensor random_input(const ir::Shape& s, uint32_t seed) { return test::lcg_tensor(s, seed); }
 
 void check_model(const std::string& name) {
     const Model model = Model::from_zoo(name);

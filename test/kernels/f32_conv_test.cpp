@@ -23,20 +23,6 @@ using kernels::f32::ConvF32Desc;
 using kernels::f32::ConvF32Kernel;
 using kernel_test::GuardedBytes;
 
-// The ISAs the f32 generators take, from the sweep (sse42 has none).
-std::vector<jit::Isa> f32_isas() {
-    std::vector<jit::Isa> out;
-    for (jit::Isa i : kernel_test::executed_isas()) {
-        jit::Isa k;
-        if (jit::isa_is_subset(jit::Isa::avx512_core, i)) k = jit::Isa::avx512_core;
-        else if (jit::isa_is_subset(jit::Isa::avx2, i)) k = jit::Isa::avx2;
-        else continue;
-        bool seen = false;
-        for (jit::Isa o : out) seen = seen || o == k;
-        if (!seen) out.push_back(k);
-    }
-    return out;
-}
 
 int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe) {
     return (in + pb + pe - ((k - 1) * d + 1)) / s + 1;
@@ -206,7 +192,7 @@ const std::vector<Case>& small_cases() {
 
 TEST_CASE("f32 conv JIT: small shapes at every ISA", "[kernels][f32][emu]") {
     std::mt19937 rng(42);
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Case& c : small_cases()) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);
@@ -224,7 +210,7 @@ TEST_CASE("f32 conv JIT: ResNet-50-like layers", "[kernels][f32]") {
         {1, 32, 9, 9, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32 / 8, true, true},  // ResNeXt-like groups of 8
         {1, 144, 56, 56, 144, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 144, true, false}, // MobileNetV2 depthwise s2
     };
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Case& c : cases) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);
@@ -252,7 +238,7 @@ TEST_CASE("f32 conv JIT: depthwise", "[kernels][f32][emu]") {
         {1, 4, 40, 37, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, true, kSum},          // 13 pixel blocks + tail
         {1, 3, 33, 34, 3, 3, 3, 2, 2, 1, 1, 0, 1, 1, 1, 3, true, false, kRelu6},       // s2, asymmetric pads
     };
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Case& c : cases) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);
@@ -275,7 +261,7 @@ TEST_CASE("f32 conv JIT: the layout each geometry takes", "[kernels][f32]") {
         {{1, 4, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, true, false}, false, true},          // dw x2
         {{1, 6, 13, 14, 6, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 6, true, false}, false, true},        // dw stride 3
     };
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Expect& e : cases) {
             const Case& c = e.c;
             ConvF32Desc d;

@@ -22,19 +22,6 @@ using kernels::f32::MatmulF32Desc;
 using kernels::f32::MatmulF32Kernel;
 using kernel_test::GuardedBytes;
 
-std::vector<jit::Isa> f32_isas() {
-    std::vector<jit::Isa> out;
-    for (jit::Isa i : kernel_test::executed_isas()) {
-        jit::Isa k;
-        if (jit::isa_is_subset(jit::Isa::avx512_core, i)) k = jit::Isa::avx512_core;
-        else if (jit::isa_is_subset(jit::Isa::avx2, i)) k = jit::Isa::avx2;
-        else continue;
-        bool seen = false;
-        for (jit::Isa o : out) seen = seen || o == k;
-        if (!seen) out.push_back(k);
-    }
-    return out;
-}
 
 struct Case {
     int64_t batch_a, batch_b;  // A has batch_a elements; B batch_b (1: shared); constant B needs 1
@@ -155,7 +142,7 @@ TEST_CASE("f32 matmul JIT: small shapes at every ISA", "[kernels][f32][emu]") {
         {1, 1, 1, 70, 64, true, true, true, false, false, true},   // GEMV, bias, ReLU6
         {2, 2, 13, 7, 40, false, false, true, true, true, true},   // activation B, every post-op
     };
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Case& c : cases) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);
@@ -171,7 +158,7 @@ TEST_CASE("f32 matmul JIT: FC and BERT shapes", "[kernels][f32]") {
         {12, 12, 128, 128, 64, true, false, false, false, false}, // Q·Kᵀ
         {12, 12, 128, 64, 128, false, false, false, false, false},// P·V
     };
-    for (jit::Isa isa : f32_isas())
+    for (jit::Isa isa : kernel_test::f32_body_isas())
         for (const Case& c : cases) {
             INFO(describe(c) << " at " << jit::isa_name(isa));
             check_case(c, isa, rng);

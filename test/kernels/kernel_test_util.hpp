@@ -62,6 +62,22 @@ inline std::vector<Isa> executed_isas() {
     return v;
 }
 
+// The f32 generator bodies (avx2, avx512_core) the sweep's ISAs select, each
+// once (sse42 has none).
+inline std::vector<Isa> f32_body_isas() {
+    std::vector<Isa> out;
+    for (Isa i : executed_isas()) {
+        Isa k;
+        if (jit::isa_is_subset(Isa::avx512_core, i)) k = Isa::avx512_core;
+        else if (jit::isa_is_subset(Isa::avx2, i)) k = Isa::avx2;
+        else continue;
+        bool seen = false;
+        for (Isa o : out) seen = seen || o == k;
+        if (!seen) out.push_back(k);
+    }
+    return out;
+}
+
 // The residual tensor (`elems` values of the sum post-op's type, raw bytes) for an
 // epilogue; empty when it has no sum. f32: values in [-range, range], one in four
 // an exact .5 tie (rounding); u8/s8: bytes with 0, 255, 0x80 and 0x7f

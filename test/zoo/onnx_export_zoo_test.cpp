@@ -18,6 +18,7 @@
 #include "ir/export/onnx_export.hpp"
 #include "ir/import/onnx_import.hpp"
 #include "octet/octet.hpp"
+#include "../random_tensor.hpp"
 
 using namespace octet;
 
@@ -33,15 +34,7 @@ std::map<std::string, int> exported_ops(const std::string& bytes) {
     return r;
 }
 
-ir::Tensor image(const ir::Shape& s) {
-    ir::Tensor t(ir::ElemType::f32, s);
-    uint32_t x = 12345;
-    for (int64_t i = 0; i < t.numel(); ++i) {
-        x = x * 1664525u + 1013904223u;
-        t.data<float>()[i] = float(int32_t(x >> 8) % 2000) / 1000.f;
-    }
-    return t;
-}
+ir::Tensor image(const ir::Shape& s) { return test::lcg_tensor(s, 12345); }
 
 ir::Tensor run(const ir::Graph& g, const ir::Tensor& x) {
     CompileOptions opt;
