@@ -148,8 +148,44 @@ void PostOpEmitter<isa>::apply(const Vmm& v, const Channel& oc, int n, const Reg
         store_bytes(dst, v, n, e_.dst_type == ir::ElemType::s8);
 }
 
+// Whether every value the chain can produce from |acc| <= acc_abs_max is finite
+// and well inside int32, so that vcvtps2dq rounds it exactly and a saturating
+// narrowing then equals round(clamp(v, lo, hi)) (the bounds are integers).
 template <Isa isa>
-bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const RegExp& residual) {
+bool PostOpEmitter<isa>::packs_saturate(double acc_abs_max) const {
+    if (!(acc_abs_max >= 0.0) || e_.dst_type == ir::ElemType::f32 || e_.dst_type == ir::ElemType::s32) return false;
+    bool finite = true;
+    auto max_abs = [&](const std::vector<float>& v, double def) {
+        if (v.empty()) return def;
+        double m = 0.0;
+        for (float x : v) {
+            finite = finite && std::isfinite(x);
+            m = std::fmax(m, std::fabs(double(x)));
+        }
+        return m;
+    };
+    double b = acc_abs_max * max_abs(e_.scale, 1.0) + max_abs(e_.bias, 0.0);
+    for (const ir::PostOp& p : e_.post_ops) {
+        switch (p.kind) {
+        case ir::PostOp::Kind::relu: break;
+        case ir::PostOp::Kind::clamp:
+            finite = finite && std::isfinite(p.lo) && std::isfinite(p.hi);
+            b = std::fmax(b, std::fmax(std::fabs(double(p.lo)), std::fabs(double(p.hi))));
+            break;
+        case ir::PostOp::Kind::sum:
+            if (p.sum_type == ir::ElemType::f32) return false;
+            finite = finite && std::isfinite(p.sum_scale) && std::isfinite(p.sum_zero_point);
+            b += (255.0 + std::fabs(double(p.sum_zero_point))) * std::fabs(double(p.sum_scale));
+            break;
+        }
+    }
+    b = b * max_abs(e_.out_scale, 1.0) + max_abs(e_.out_shift, 0.0);
+    return finite && b < 1073741824.0;  // 2^30: far from 2^31 whatever the f32 roundings on the way
+}
+
+template <Isa isa>
+bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const RegExp& residual,
+                                 double sat_acc_abs_max) {
     if (n < 1 || n > simd_w)
         throw ArgumentError("post-op emitter: " + std::to_string(n) + " lanes in a " +
                             std::to_string(simd_w) + "-lane vector");
@@ -160,6 +196,12 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     }
     const bool f32_dst = e_.dst_type == ir::ElemType::f32;
     const float zero = 0.f;
+    const bool sat = packs_saturate(sat_acc_abs_max);
+    float lo, hi;
+    ir::dst_bounds(e_.dst_type, lo, hi);
+    // A relu last in the chain before a u8 dst: the unsigned pack's 0 floor is the same max.
+    const bool skip_last_relu = sat && lo >= 0.f && e_.out_scale.empty() && e_.out_shift.empty() &&
+                                !e_.post_ops.empty() && e_.post_ops.back().kind == ir::PostOp::Kind::relu;
 
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
 
@@ -178,10 +220,11 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     // rounded integer is then left out (relu before a u8 dst: one op of ~8).
     bool known = false;
     float known_lo = 0.f, known_hi = 0.f;
-    for (const ir::PostOp& p : e_.post_ops) {
+    for (size_t i = 0; i < e_.post_ops.size(); ++i) {
+        const ir::PostOp& p = e_.post_ops[i];
         switch (p.kind) {
         case ir::PostOp::Kind::relu:
-            max(v, constant(zero));
+            if (!(skip_last_relu && i + 1 == e_.post_ops.size())) max(v, constant(zero));
             known = true, known_lo = 0.f, known_hi = INFINITY;  // maxps(NaN, 0) = 0
             break;
         case ir::PostOp::Kind::clamp:
@@ -221,12 +264,10 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
         add(v, constant(zero));
 
     if (f32_dst) return false;
-    float lo, hi;
-    ir::dst_bounds(e_.dst_type, lo, hi);
     // v >= lo already: max(v, lo) is v, or lo itself when v == lo (maybe -0 for
     // +0: the same integer). v <= hi already: min(v, hi) is v (or hi, equal).
-    if (!(known && known_lo >= lo)) max(v, constant(lo));  // NaN -> lo
-    if (!(known && known_hi <= hi)) min(v, constant(hi));
+    if (!sat && !(known && known_lo >= lo)) max(v, constant(lo));  // NaN -> lo
+    if (!sat && !(known && known_hi <= hi)) min(v, constant(hi));
     if constexpr (Traits::is_vex) g_.vcvtps2dq(v, v); else g_.cvtps2dq(v, v);  // half to even (MXCSR)
     return true;
 }

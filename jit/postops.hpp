@@ -72,7 +72,13 @@ public:
     // apply() without the store, for kernels that pack several vectors into one
     // store: leaves the s32 result (already within the dst type's bounds) in acc
     // and returns true, or the f32 result for an f32 dst and returns false.
-    bool convert(const Vmm& acc, const Channel& oc, int n, const Xbyak::RegExp& residual);
+    // sat_acc_abs_max >= 0: the caller narrows the s32 result with signed
+    // saturating packs (vpackssdw, then vpackuswb / vpacksswb) and |acc| never
+    // exceeds it; when the chain then provably stays finite and inside int32,
+    // the final clamp to the dst range (and a last relu before a u8 dst) is
+    // left to the packs: the same integers, 1-2 fewer ops per vector.
+    bool convert(const Vmm& acc, const Channel& oc, int n, const Xbyak::RegExp& residual,
+                 double sat_acc_abs_max = -1.0);
 
     // Loads n s32 lanes at addr into v (other lanes zero), never past element n-1.
     void load_s32(const Vmm& v, const Xbyak::RegExp& addr, int n);
@@ -85,6 +91,7 @@ public:
 
 private:
     Xbyak::Address constant(float value);
+    bool packs_saturate(double acc_abs_max) const;
     void set_tail_mask(int n);
     void op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Xbyak::Operand&),
                                 const Vmm& v, size_t size, size_t param_offset, const Channel& oc, int n);

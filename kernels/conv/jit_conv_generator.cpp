@@ -22,10 +22,12 @@ bool isa_vnni(Isa isa) {
 
 }  // namespace
 
-// Registers: nb weight vectors (2·nb when split), the broadcast activation,
-// without VNNI a product temporary and s16 ones, then ur·nb accumulators.
-int max_ur_w(Isa isa, int nb_oc, bool split) {
-    const int extra = nb_oc * (split ? 2 : 1) + 1 + (isa_vnni(isa) ? 0 : 2);
+// Registers: nb - w_mem weight vectors (2·nb when split), the broadcast
+// activation, without VNNI a product temporary and s16 ones, then ur·nb
+// accumulators.
+int max_ur_w(Isa isa, int nb_oc, bool split, int w_mem) {
+    if (w_mem < 0 || (w_mem > 0 && (!isa_vnni(isa) || split || w_mem >= nb_oc))) return 0;
+    const int extra = (nb_oc - w_mem) * (split ? 2 : 1) + 1 + (isa_vnni(isa) ? 0 : 2);
     return std::max(0, std::min(kMaxUrW, (vreg_count(isa) - extra) / nb_oc));
 }
 
@@ -45,7 +47,7 @@ public:
     JitConv(const Conf& c, const ir::Epilogue& e)
         : Generator(kIsa, 1024 * 1024), c_(c), e_(e),
           post_(*this, e, int(c.oc), jit::PostOpRegs{reg_params, rax, w_idx(0), b_idx(), 1}) {
-        if (c.ur_w < 1 || c.ur_w > max_ur_w(kIsa, c.nb_oc, c.split))
+        if (c.ur_w < 1 || c.ur_w > max_ur_w(kIsa, c.nb_oc, c.split, c.w_mem))
             throw ArgumentError(c.name + ": ur_w " + std::to_string(c.ur_w) + " does not fit the registers");
         if (vnni && c.split) throw ArgumentError(c.name + ": VNNI needs no split weights");
         if (c.fixup && (vnni || c.split)) throw ArgumentError(c.name + ": fixup is for the non-VNNI fast path");
@@ -62,7 +64,7 @@ private:
     // (W(0), B) must be below 16 for its VEX-encoded byte stores on AVX-512.
     int w_idx(int j) const { return j; }
     int w2_idx(int j) const { return c_.nb_oc + j; }
-    int b_idx() const { return c_.nb_oc * (c_.split ? 2 : 1); }
+    int b_idx() const { return (c_.nb_oc - c_.w_mem) * (c_.split ? 2 : 1); }
     int acc_base() const { return b_idx() + (vnni ? 1 : 3); }
     Vmm acc(int p, int j) const { return Vmm(acc_base() + p * c_.nb_oc + j); }
     Vmm W(int j) const { return Vmm(w_idx(j)); }
@@ -127,7 +129,8 @@ private:
     // ---- the computation ----
     // One quad of input channels for the pixels P of the block.
     void quad(const std::vector<int>& P, const RegExp& s, const RegExp& w, int bytes) {
-        for (int j = 0; j < nb_; ++j) {
+        const int nreg = nb_ - c_.w_mem;
+        for (int j = 0; j < nreg; ++j) {
             load_vec(W(j), ptr[w + j * vlen]);
             if (c_.split) load_vec(W2(j), ptr[w + c_.oc_block * 4 + j * vlen]);
         }
@@ -135,9 +138,21 @@ private:
             broadcast(s + int(p * c_.sw * c_.ic), bytes < 4 && tail_read_in_row(p, bytes) ? 4 : bytes);
             if (c_.s8_src) xor80(B());
             for (int j = 0; j < nb_; ++j) {
+                if (j >= nreg) {
+                    mac_mem(B(), ptr[w + j * vlen], acc(p, j));
+                    continue;
+                }
                 mac(B(), W(j), acc(p, j));
                 if (c_.split) mac(B(), W2(j), acc(p, j));
             }
+        }
+    }
+    void mac_mem(const Vmm& a, const Address& w, const Vmm& d) {
+        if constexpr (vnni) {
+            if constexpr (evex) vpdpbusd(d, a, w, EvexEncoding);
+            else vpdpbusd(d, a, w, VexEncoding);
+        } else {
+            throw ArgumentError(c_.name + ": w_mem needs VNNI");
         }
     }
 
@@ -300,7 +315,7 @@ private:
                 for (int j = 0; j < nb_; ++j) {
                     const int off = int(p * c_.oc + j * simd_w);
                     post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
-                                  rsz ? reg_res + off * rsz : RegExp(reg_dst));
+                                  rsz ? reg_res + off * rsz : RegExp(reg_dst), c_.acc_abs_max);
                 }
                 // Dword 4L+k of the packed vector holds channels 16k+4L..+3: vpermd puts them in order.
                 vpackssdw(acc(p, 0), acc(p, 0), acc(p, 1));

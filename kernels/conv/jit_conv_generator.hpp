@@ -77,6 +77,11 @@ struct Conf {
     int nb_oc = 1;               // vectors this kernel computes (<= oc_block / simd_w)
     int last_lanes = 0;          // lanes of the last vector (1..simd_w)
     int ur_w = 1;                // pixels per register block
+    // VNNI: the last w_mem weight vectors of a quad are vpdpbusd memory operands
+    // (L1 loads fused into the multiply) instead of registers, which frees
+    // registers for accumulators: zmm nb 4 gets 7 pixels instead of 6 (7 divides
+    // every ResNet width: 7, 14, 28, 56, 112), ymm nb 2 gets 7 instead of 6.
+    int w_mem = 0;
     int icq_unroll = 4;
     // Row mode: per output column the bit mask of valid kx and the tap class
     // (index into the compensation's x classes); comp_oc_pad = its row stride.
@@ -96,11 +101,17 @@ struct Conf {
     // 0: off. Not with split or fixup.
     int64_t kwic_quads = 0;
     int64_t comp_oc_pad = 0;
+    // Largest |accumulator| any input can produce (after the compensation), or
+    // < 0: lets the u8/s8 grouped store leave the dst clamp to its saturating
+    // packs (jit::PostOpEmitter::convert).
+    double acc_abs_max = -1.0;
     std::string name;
 };
 
-// Largest ur_w for nb_oc vectors that fits the ISA's registers.
-int max_ur_w(jit::Isa isa, int nb_oc, bool split);
+// Largest ur_w for nb_oc vectors (w_mem of them read from memory, Conf::w_mem)
+// that fits the ISA's registers; 0 when w_mem is not possible (not VNNI, or
+// no weight vector left in a register for the epilogue's scratch).
+int max_ur_w(jit::Isa isa, int nb_oc, bool split, int w_mem = 0);
 
 // Generates (create() done) the kernel; throws on what the emitter rejects.
 std::unique_ptr<jit::Generator> make_generator(const Conf& c, const ir::Epilogue& e);

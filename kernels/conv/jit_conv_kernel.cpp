@@ -143,6 +143,18 @@ public:
             c.kwic_quads = kwic_quads_;
         }
         c.comp_oc_pad = oc_pad_;
+        {
+            // acc = Σ (a - zp_eff)·w over the taps used, a in [0, 255] (s8 sources shifted).
+            const double amax = double(std::max<int64_t>(std::abs(zp_eff), std::abs(255 - zp_eff)));
+            const int64_t k = d_.kh * d_.kw * icg;
+            int64_t wmax = 0;
+            for (int64_t o = 0; o < d_.oc; ++o) {
+                int64_t sw = 0;
+                for (int64_t i = 0; i < k; ++i) sw += std::abs(int64_t(p.weights[size_t(o * k + i)]));
+                wmax = std::max(wmax, sw);
+            }
+            c.acc_abs_max = double(wmax) * amax;
+        }
         if (!flat_) {
             for (int64_t ox = 0; ox < d_.ow; ++ox) {
                 const int k = xcls_.cls[size_t(ox)];
@@ -156,8 +168,10 @@ public:
             cj::Conf k = c;
             k.nb_oc = nbv;
             k.last_lanes = lanes;
-            k.ur_w = cj::max_ur_w(isa, nbv, split_);
+            k.w_mem = pick_w_mem(isa, nbv);
+            k.ur_w = cj::max_ur_w(isa, nbv, split_, k.w_mem);
             k.name = name_ + suffix;
+            if (flat_ur_ == 0) flat_ur_ = k.ur_w;
             return cj::make_generator(k, e_);
         };
         const int64_t rem = ocg - (n_ocb_ - 1) * oc_block_;  // channels of each group's last block
@@ -176,6 +190,9 @@ public:
             if (blocks * rows_ < kMinUnits)
                 rows_ = std::max<int64_t>(1, std::min((kMinUnits + blocks - 1) / blocks, pix / kMinFlatChunk));
             rows_ = std::max<int64_t>(1, std::min(rows_, pix));
+            // Chunks hold whole register blocks (flat_ur_ pixels) but the last,
+            // so that no chunk ends in a short, latency-bound block.
+            rows_ = std::min(rows_, (pix + flat_ur_ - 1) / flat_ur_);
         } else {
             rows_ = d_.oh;
         }
@@ -184,6 +201,14 @@ public:
     }
 
     std::string exec_type() const override { return exec_type_; }
+
+    // Conf::w_mem: on zmm one weight vector read from memory buys a 7th pixel
+    // (17 loads per 28 vpdpbusd, which the load ports sustain; rows of 7, 14,
+    // 28, 56 and 112 pixels tile without a short, latency-bound block). On ymm
+    // (15 loads per 14) it measured no better, so ymm keeps its weights in registers.
+    int pick_w_mem(Isa isa, int nbv) const {
+        return jit::isa_simd_width(isa) == 16 && cj::max_ur_w(isa, nbv, split_, 1) > 0 ? 1 : 0;
+    }
     std::string name() const override { return name_; }
     int64_t work_units() const override { return d_.mb * d_.g * n_ocb_ * rows_; }
 
@@ -209,9 +234,10 @@ public:
             const int64_t ch = g * ocg + ob * oc_block_;
             int64_t src_off, dst_off, ylo = 0, ycl = 0;
             if (flat_) {
-                const int64_t pix = d_.oh * d_.ow, base = pix / rows_, extra = pix % rows_;
-                const int64_t pix0 = row * base + std::min(row, extra);
-                c.npix = base + (row < extra ? 1 : 0);
+                const int64_t pix = d_.oh * d_.ow, nblk = (pix + flat_ur_ - 1) / flat_ur_;
+                const int64_t base = nblk / rows_, extra = nblk % rows_;
+                const int64_t pix0 = (row * base + std::min(row, extra)) * flat_ur_;
+                c.npix = std::min(pix, pix0 + (base + (row < extra ? 1 : 0)) * flat_ur_) - pix0;
                 c.kh = 1;
                 src_off = (n * d_.ih * d_.iw + pix0) * d_.ic + g * icg;
                 dst_off = (n * d_.oh * d_.ow + pix0) * d_.oc + ch;
@@ -253,6 +279,7 @@ private:
     cp::Fixup fix_;
     int oc_block_ = 0;
     int64_t n_ocb_ = 0, icq_ = 0, wq_ = 0, oc_pad_ = 0, rows_ = 0;
+    int64_t flat_ur_ = 0;  // flat mode: chunks are multiples of this many pixels (the main kernel's ur_w)
     size_t rsz_ = 0, dsz_ = 0;
     cp::AlignedBuffer packed_, comp_;
     int64_t kwic_quads_ = 0;

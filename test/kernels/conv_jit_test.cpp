@@ -142,6 +142,23 @@ ir::Epilogue make_epilogue(int variant, const ConvDesc& d, std::mt19937& rng) {
         e.post_ops = {PostOp::sum(ElemType::u8, 0.5f, 3.f), PostOp::relu()};
         e.dst_type = ElemType::u8;
         break;
+    case 6:  // u8, scale 1: most outputs far outside [0, 255], yet |v| < 2^30 (the packs saturate)
+        e.scale = {1.f};
+        e.bias = random_vec(d.oc, -1000.f, 1000.f, rng);
+        e.post_ops = {PostOp::relu()};
+        e.dst_type = ElemType::u8;
+        break;
+    case 7:  // s8, huge scales: v beyond int32, the clamps must stay
+        e.scale = random_vec(d.oc, 1e4f, 1e5f, rng);
+        e.dst_type = ElemType::s8;
+        break;
+    case 8:  // u8, a NaN and an infinite scale, relu: the clamps must stay
+        e.scale = random_vec(d.oc, 0.5f * k * 64, 4.f * k * 64, rng);
+        e.scale[0] = NAN;
+        e.scale[size_t(d.oc - 1)] = INFINITY;
+        e.post_ops = {PostOp::relu()};
+        e.dst_type = ElemType::u8;
+        break;
     default:  // s8 residual, s8 dst, out shift vector
         e.scale = {2.f * k * 64};
         e.bias = {5.f};
@@ -268,6 +285,15 @@ TEST_CASE("jit conv: every epilogue variant on one shape", "[kernels][conv][jit]
     for (const Config& cfg : kConfigs)
         for (Isa isa : emu::sweep_isas())
             for (Weights wk : {Weights::full, Weights::safe, Weights::sparse}) check(d, cfg, wk, isa, seed++);
+}
+
+TEST_CASE("jit conv: grouped u8/s8 stores, outputs far outside the dst range", "[kernels][conv][jit][emu]") {
+    // 64-channel blocks (AVX-512 packs a pixel's 4 vectors with saturating packs and
+    // may leave the dst clamp to them): saturation both ways, and the cases that keep the clamps.
+    uint32_t seed = 3000;
+    for (const char* s : {"mb1ic64ih6oc72oh6kh3ph1", "mb1ic24ih7oc160oh7kh1ph0", "mb1ic16ih9oc64oh5kh1sh2ph0"})
+        for (const Config& cfg : {Config{ElemType::u8, 0, 6}, Config{ElemType::s8, 3, 7}, Config{ElemType::u8, 0, 8}})
+            for (Isa isa : emu::sweep_isas()) check(parse_conv_desc(s), cfg, Weights::full, isa, seed++);
 }
 
 TEST_CASE("jit conv: code generation at every ISA (executed where supported)", "[kernels][conv][jit]") {
