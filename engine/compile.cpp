@@ -110,6 +110,7 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
     plan->threads = options.threads;
     plan->streams = options.streams;
     plan->verbose = env_flag("OCTET_VERBOSE");
+    plan->cpu_time_counters = options.cpu_time_counters;
 
     PhaseClock clock(plan->verbose);
     plan->graph = model.graph();

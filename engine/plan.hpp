@@ -54,6 +54,7 @@ struct Plan {
     int threads = 0;
     int streams = 1;
     bool verbose = false;            // OCTET_VERBOSE: log one line per executed step
+    bool cpu_time_counters = true;   // CompileOptions::cpu_time_counters
 
     MemoryPlan memory;               // arena offsets of the activations (finalize_memory)
 };

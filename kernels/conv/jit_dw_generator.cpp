@@ -28,8 +28,10 @@ bool byte_lanes(const Conf& c, Isa isa) {
            c.d.ic >= 64 && (tail == 0 || tail > 32);
 }
 
+int64_t channel_step(const Conf& c, Isa isa) { return byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa); }
+
 int64_t packed_channels(const Conf& c, Isa isa) {
-    const int64_t w = byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa);
+    const int64_t w = channel_step(c, isa);
     return (c.d.ic + w - 1) / w * w;
 }
 
@@ -126,9 +128,14 @@ public:
         if (bytes_) w0_ = acc0_ + 4 * ur_w_;
         post_ = std::make_unique<jit::PostOpEmitter<kIsa>>(*this, c_.epilogue, int(d_.oc),
                                                            jit::PostOpRegs{reg_params, rax, x_idx_, t_idx_, 1});
+        channels_ = c_.channels > 0 ? c_.channels : d_.ic;
+        if (channels_ > d_.ic)
+            throw ArgumentError("depthwise JIT: " + std::to_string(channels_) + " channels per call of " +
+                                std::to_string(d_.ic));
         plan_segments();
         name_ = std::string("conv_") + jit::isa_name(kIsa) + "_dw_" + ir::to_string(c_.src_type) + "s8" +
-                ir::to_string(c_.epilogue.dst_type) + "_" + to_string(d_);
+                ir::to_string(c_.epilogue.dst_type) + "_" + to_string(d_) +
+                (channels_ < d_.ic ? "_c" + std::to_string(channels_) : "");
     }
     std::string name() const override { return name_; }
 
@@ -456,8 +463,8 @@ private:
 
     void emit_block(const Segment& s) {
         const int step = bytes_ ? 64 : simd_w;
-        const int64_t full = d_.ic / step * step;
-        const int tail = int(d_.ic - full);
+        const int64_t full = channels_ / step * step;
+        const int tail = int(channels_ - full);
         auto channels = [&](int n) { if (bytes_) emit_channels_bytes(s, n); else emit_channels(s, n); };
         xor_(reg_c, reg_c);
         if (full > 0) {
@@ -527,6 +534,7 @@ private:
     bool bytes_ = false;
     bool pairs_ = false;
     int64_t row_units_ = 0;
+    int64_t channels_ = 0;   // per call (Conf::channels); d_.ic is the pixel stride
     bool w_in_regs_ = true;
     int ur_w_ = 1, x_idx_ = 0, t_idx_ = 0, zp_idx_ = 0, acc0_ = 3, w0_ = 3;
     std::unique_ptr<jit::PostOpEmitter<kIsa>> post_;

@@ -35,12 +35,13 @@
 
 namespace octet::kernels::conv_dw {
 
-// What one call computes: output row oy of one image, every channel.
+// What one call computes: output row oy of one image, Conf::channels channels
+// (the pointers and the per-channel vectors of params start at the first).
 struct CallArgs {
-    const uint8_t* src;      // image row of the first valid kernel row (column 0)
-    const int32_t* wei;      // packed weights at the first valid kernel row
+    const uint8_t* src;      // image row of the first valid kernel row (column 0, first channel)
+    const int32_t* wei;      // packed weights at the first valid kernel row (first channel)
     const void* residual;    // residual row (sum post-op), else unused
-    void* dst;               // output row
+    void* dst;               // output row (first channel)
     int64_t kh_count;        // valid kernel rows (0: the epilogue of a zero accumulator)
     jit::PostOpParams params;
 };
@@ -50,7 +51,15 @@ struct Conf {
     ir::ElemType src_type = ir::ElemType::u8;
     int32_t zero_point = 0;  // |x - zp| < 2^15 for every x of src_type
     ir::Epilogue epilogue;
+    // Channels per call, 0 = all (d.ic). Fewer split a row into channel blocks
+    // (work units) when an image has too few rows to share between threads. A
+    // call may start at any multiple of channel_step (byte lanes: the packed
+    // weights and permuted vectors go by blocks of 64).
+    int64_t channels = 0;
 };
+
+// Channels a vector step of the generated code covers: 64 with byte lanes, else simd_w.
+int64_t channel_step(const Conf& c, jit::Isa isa);
 
 // The byte-lane form (see above) applies to this problem at this ISA.
 bool byte_lanes(const Conf& c, jit::Isa isa);

@@ -7,7 +7,8 @@
 // avx512_vnni. Every ISA is exact (s16 x s16 products into s32): there is no
 // saturating fast path to fall back from.
 //
-// Work units: mb × output rows.
+// Work units: mb × output rows × channel blocks (one block unless there are
+// fewer than 16 rows: jit_dw_kernel.cpp).
 #include <memory>
 #include <string>
 

@@ -16,6 +16,7 @@ TEST_CASE("jitbench flags parse, with benchmark_app defaults", "[tools]") {
     CHECK(d.report_type.empty());
     CHECK(d.report_folder == ".");
     CHECK(d.perf_counts);
+    CHECK_FALSE(d.cpu_time);  // the CPU-time column costs a system call per step: only on request
     CHECK_FALSE(d.compare_fp32);
 
     Args a = parse_args({"-m", "m.json", "-niter", "5", "-t", "0.5", "-nthreads", "4", "-i", "x:a.raw", "-o",
@@ -27,6 +28,7 @@ TEST_CASE("jitbench flags parse, with benchmark_app defaults", "[tools]") {
     CHECK(a.inputs == "x:a.raw");
     CHECK(a.outputs == "y.npy");
     CHECK(a.compare_fp32);
+    CHECK(a.cpu_time);
     CHECK(parse_args({"-h"}).help);
     CHECK(parse_args({"--help"}).help);
 }

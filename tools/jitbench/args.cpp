@@ -67,6 +67,7 @@ Args parse_args(const std::vector<std::string>& argv) {
             a.async = v == "async";
         } else if (flag == "-report_type") {
             a.report_type = value();
+            a.cpu_time = true;
             if (a.report_type != "average_counters" && a.report_type != "detailed_counters")
                 throw UsageError("-report_type expects average_counters or detailed_counters, got '" +
                                  a.report_type + "'");
@@ -75,7 +76,7 @@ Args parse_args(const std::vector<std::string>& argv) {
         else if (flag == "-json_stats") a.json_stats = non_empty(flag, value());
         else if (flag == "-i") a.inputs = value();
         else if (flag == "-o") a.outputs = value();
-        else if (flag == "-pc") a.perf_counts = true;
+        else if (flag == "-pc") a.perf_counts = a.cpu_time = true;
         else if (flag == "-compare_fp32") a.compare_fp32 = true;
         else if (flag == "-dump_graph") a.dump_graph = true;
         else if (flag == "-parallel_profile") a.parallel_profile = int(parse_int(flag, value(), 2, kMaxThreads));
@@ -122,7 +123,9 @@ usage: jitbench [-m <model>] [-niter N] [-t seconds] [-nthreads N] [-nstreams N]
                    -i) back to back, in the same formats (.npy when the name ends in .npy, shape
                    [K, <output shape>]); file or name:file,... as for -i
   -pc              print the per-layer performance counters (layerName, execStatus, layerType,
-                   execType, realTime, cpuTime, averaged over the iterations); on by default
+                   execType, realTime, cpuTime, averaged over the iterations); on by default, but
+                   the cpuTime column (a thread-CPU-clock system call per step, serial work that
+                   the latencies then include) is measured only when -pc or -report_type is given
   -report_type T   average_counters (one table averaged over all iterations and requests) or
                    detailed_counters (one table per request), written like benchmark_app as
                    <report_folder>/benchmark_<T>_report.csv (';'-separated, a Total row per

@@ -28,6 +28,9 @@ struct Args {
     std::string inputs;              // -i: "file" or "name:file,name2:file2"
     std::string outputs;             // -o: same syntax
     bool perf_counts = true;         // the per-layer table (printed by default in v0)
+    // Per-step CPU time in the counters (CompileOptions::cpu_time_counters): a
+    // system call per step, so only when asked for (-pc, -report_type).
+    bool cpu_time = false;
     bool compare_fp32 = false;
     bool dump_graph = false;         // print the graph compile() runs (after the LPT)
     int parallel_profile = 0;        // > 1: predict the critical path at this many threads (engine/parallel_profile.hpp)

@@ -108,6 +108,7 @@ int run(const Args& args) {
     options.threads = threads_per_request(args);
     options.streams = args.async ? args.nstreams : 1;
     options.memory_limit_bytes = size_t(args.memory_limit_mb) << 20;
+    options.cpu_time_counters = args.cpu_time;
     t0 = std::chrono::steady_clock::now();
     const CompiledModel compiled = compile(model, options);
     const double compile_ms = ms_since(t0);
@@ -158,7 +159,7 @@ int run(const Args& args) {
                   << "\n";
     }
     if (args.compare_fp32) compare_with_fp32(model, compiled, inputs, stats.outputs, summary);
-    if (args.perf_counts) print_counters(std::cout, stats.counters);
+    if (args.perf_counts) print_counters(std::cout, stats.counters, args.cpu_time);
     if (args.parallel_profile > 1) {
         const double dispatch_ms =
             args.dispatch_us >= 0 ? args.dispatch_us * 1e-3 : engine::measure_dispatch_ms(args.parallel_profile);

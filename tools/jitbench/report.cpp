@@ -48,14 +48,14 @@ void print_latency(std::ostream& os, const RunStats& stats, int64_t batch) {
        << "Throughput:    " << fixed(s.fps, 2) << " FPS\n";
 }
 
-void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters) {
+void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters, bool cpu_time) {
     const std::vector<std::string> head = {"layerName", "execStatus", "layerType", "execType", "realTime (ms)",
                                            "cpuTime (ms)"};
     std::vector<std::vector<std::string>> rows;
     double real = 0, cpu = 0;
     for (const PerfCounter& pc : counters) {
         rows.push_back({pc.layer_name, pc.exec_status, pc.layer_type, pc.exec_type, fixed(pc.real_time_ms),
-                        fixed(pc.cpu_time_ms)});
+                        cpu_time ? fixed(pc.cpu_time_ms) : "-"});
         real += pc.real_time_ms;
         cpu += pc.cpu_time_ms;
     }
@@ -74,7 +74,7 @@ void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters) 
     line(head);
     for (const auto& r : rows) line(r);
     os << "Total time: " << fixed(real) << " ms\n"
-       << "Total CPU time: " << fixed(cpu) << " ms\n";
+       << "Total CPU time: " << (cpu_time ? fixed(cpu) + " ms" : "not measured (-pc measures it)") << "\n";
 }
 
 void print_agreement(std::ostream& os, const std::vector<AgreementRow>& rows) {

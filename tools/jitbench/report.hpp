@@ -23,8 +23,9 @@ LatencySummary summarize(const RunStats& stats, int64_t batch);
 void print_latency(std::ostream& os, const RunStats& stats, int64_t batch);
 
 // layerName execStatus layerType execType realTime (ms) cpuTime (ms), one row
-// per node, then the totals.
-void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters);
+// per node, then the totals; cpu_time false: the CPU times were not measured
+// (CompileOptions::cpu_time_counters off), shown as "-".
+void print_counters(std::ostream& os, const std::vector<PerfCounter>& counters, bool cpu_time);
 
 // One line per (inference, output).
 struct AgreementRow {
