@@ -32,11 +32,13 @@ struct Blocking { int rows, vecs; };
 // the tile's A while all row tiles pass over it, and M = 128 has no row tail;
 // 1-3 points of the peak over 6 x 4 at M = 128, as fast as 12 x 2. (12 x 2 once
 // lost inside the BERT layer: its s8 A cost one xor per row and group, 12 per 24
-// vpdpbusd; s8 A is now moved to u8 once per call, see u8_a_.)
-Blocking blocking(Isa isa, mj::Path path, int64_t m) {
+// vpdpbusd; s8 A is now moved to u8 once per call, see u8_a_.) An N that 64
+// divides and 48 does not (attention's 64 and 128) keeps 6 x 4: no narrow
+// column-tail tile.
+Blocking blocking(Isa isa, mj::Path path, int64_t m, int64_t n) {
     if (m == 1) return {1, 8};
     switch (isa) {
-    case Isa::avx512_core_vnni: return {8, 3};
+    case Isa::avx512_core_vnni: return n % 64 == 0 && n % 48 != 0 ? Blocking{6, 4} : Blocking{8, 3};
     case Isa::avx512_core: return path == mj::Path::exact ? Blocking{6, 3} : Blocking{6, 4};
     case Isa::avx_vnni: return {6, 2};
     default: return {4, 2};
@@ -58,7 +60,7 @@ public:
                                           : mj::Path::exact;
         const bool exact = path == mj::Path::exact || path == mj::Path::exact_bytes;
 
-        const Blocking bl = blocking(isa, path, d_.m);
+        const Blocking bl = blocking(isa, path, d_.m, d_.n);
         mr_ = bl.rows;
         const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w;
         const int vecs = int(std::min<int64_t>(bl.vecs, n_vecs));
