@@ -77,10 +77,11 @@ public:
         }
         n_pad_ = packed_.n_blocks * nb_;
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
-        // s8 A with row tiles: moved to u8 once per row block into a buffer (run()),
-        // not by an xor on every broadcast of every column block (one more vector op
-        // per row and group, on the ports vpdpbusd needs).
-        u8_a_ = !s16_ && mr_ > 1 && a_t_ == ir::ElemType::s8;
+        // s8 A with row tiles over 3 or more column blocks: moved to u8 once per row
+        // block into a buffer (run()), not by an xor on every broadcast of every column
+        // block (one more vector op per row and group, on the ports vpdpbusd needs).
+        // With 1-2 blocks (attention's context and scores) the copy costs what it saves.
+        u8_a_ = !s16_ && mr_ > 1 && a_t_ == ir::ElemType::s8 && packed_.n_blocks >= 3;
         // Constant B with row tiles: the row tiles of a column block share the L2
         // prefetch of the next block (whole lines each K-loop step, 8 at most).
         const int64_t steps = d_.k / 16;
