@@ -38,6 +38,8 @@ public:
         // Disp32 operands: row offsets of A and dst/residual.
         if (c.path == Path::exact && c.a_stride != (c.k + 3) / 4 * 8)
             throw ArgumentError("matmul tile " + c.name + ": the exact path reads a split A of ceil(K/4) * 8 bytes a row");
+        if (c.pf_step_bytes < 0 || c.pf_step_bytes % 64 != 0 || c.pf_step_bytes > (1 << 16))
+            throw ArgumentError("matmul tile " + c.name + ": bad prefetch step");
         const int64_t widest = std::max<int64_t>(a_stride(), c.n * 4) * c.rows + int64_t(c.vecs) * vlen;
         if (widest >= (int64_t(1) << 31)) throw UnsupportedError("matmul tile " + c.name + ": rows too long");
         allocate();
@@ -49,6 +51,7 @@ private:
     const Reg64 reg_args = rdi;
     const Reg64 reg_a = r8, reg_b = r9, reg_comp = r10, reg_res = r11, reg_dst = r12, reg_n0 = r13;
     const Reg64 reg_params = r14, reg_cnt = r15, reg_t = rdx, reg_t2 = rcx;
+    const Reg64 reg_pf = rsi;
 
     // A's row stride and bytes per group of 4 k as the tile reads A (exact: split s16 words).
     int64_t a_stride() const { return c_.a_stride ? c_.a_stride : c_.k; }
@@ -227,6 +230,8 @@ private:
         mov(reg_dst, ptr[reg_args + offsetof(TileArgs, dst)]);
         mov(reg_n0, ptr[reg_args + offsetof(TileArgs, n0)]);
         lea(reg_params, ptr[reg_args + offsetof(TileArgs, params)]);
+        const int64_t pf = groups >= kUnroll ? c_.pf_step_bytes : 0;
+        if (pf) mov(reg_pf, ptr[reg_args + offsetof(TileArgs, b_next)]);
 
         for (int r = 0; r < c_.rows; ++r)
             for (int v = 0; v < c_.vecs; ++v) vzero(acc(r, v));
@@ -239,7 +244,13 @@ private:
             Label loop;
             mov(reg_cnt, groups / kUnroll);
             L(loop);
-            for (int u = 0; u < kUnroll; ++u) group(a_group() * u, u * gb, 4);
+            for (int u = 0; u < kUnroll; ++u) {
+                group(a_group() * u, u * gb, 4);
+                // One line after each group, the rest after the last (load ports have room).
+                for (int64_t line = u; line < pf / 64 && (line == u || u + 1 == kUnroll); ++line)
+                    prefetcht1(ptr[reg_pf + int(line * 64)]);
+            }
+            if (pf) add(reg_pf, int(pf));
             add(reg_a, a_group() * kUnroll);
             add(reg_b, int(kUnroll * gb));
             dec(reg_cnt);

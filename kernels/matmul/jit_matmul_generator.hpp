@@ -17,7 +17,9 @@
 //   exact_bytes  pmaddubsw of (a0,0,a2,0) and (0,a1,0,a3) with s8 B, each pair
 //                one product, then pmaddwd by ones (rows == 1: B's bytes stream
 //                at the fast path's size, half the s16 layout's)
-// s8 A is moved to u8 by xor 0x80 on each broadcast (the +128 the compensation undoes).
+// s8 A is moved to u8 by xor 0x80 (the +128 the compensation undoes): on each
+// broadcast when a_signed, else by the kernel once per call (row tiles: A is
+// reused by every column block).
 // rows > 1: B vectors are loaded once per group and reused by every row (GEMM
 // microkernel); rows == 1: B is a memory operand (GEMV, bound by B's stream).
 #include <cstdint>
@@ -45,6 +47,10 @@ struct TileConfig {
     int64_t group_bytes = 0;  // packed B bytes per group of 4 k (pack.hpp)
     bool a_signed = false;  // xor 0x80 on A (not exact: its split A is u8 already)
     bool has_comp = false;  // add comp[n] before the epilogue
+    // Non-zero: each K-loop step (4 groups) prefetches this many bytes (whole lines)
+    // from TileArgs::b_next into L2: the kernel spreads the next column block of B
+    // over the row tiles that read the current one, so it is in L2 when its turn comes.
+    int64_t pf_step_bytes = 0;
     ir::Epilogue epilogue;
     std::string name;       // the generated function's name
 };
@@ -56,6 +62,7 @@ struct TileArgs {
     const void* residual;   // residual at (m0, n0)
     void* dst;              // dst at (m0, n0)
     int64_t n0;             // channel of the tile's first column
+    const uint8_t* b_next;  // pf_step_bytes only: where this tile's share of the prefetch starts
     jit::PostOpParams params;
 };
 

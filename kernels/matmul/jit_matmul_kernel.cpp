@@ -20,16 +20,25 @@ namespace mj = matmul_jit;
 
 const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
 
+// s8 -> u8 + 128 (xor 0x80); plain pointers so that the compiler vectorizes it.
+void flip_sign(const uint8_t* __restrict src, uint8_t* __restrict dst, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = uint8_t(src[i] ^ 0x80);
+}
+
 struct Blocking { int rows, vecs; };
 
 // Register blocking per ISA and path (see the generator's register budget).
-// AVX-512 VNNI stays 6 x 4: 12 x 2 (half the B bytes per vpdpbusd) measured 1-4
-// points of the peak better in bench_matmul alone, but 10-15 % slower on the same
-// shapes inside the BERT layer (thread CPU time of the steps, A and B colder there).
-Blocking blocking(Isa isa, mj::Path path, int64_t m) {
+// AVX-512 VNNI 8 x 3: a 48-column block of B (36 KB at K = 768) stays in L1 with
+// the tile's A while all row tiles pass over it, and M = 128 has no row tail;
+// 1-3 points of the peak over 6 x 4 at M = 128, as fast as 12 x 2. (12 x 2 once
+// lost inside the BERT layer: its s8 A cost one xor per row and group, 12 per 24
+// vpdpbusd; s8 A is now moved to u8 once per call, see u8_a_.) An N that 64
+// divides and 48 does not (attention's 64 and 128) keeps 6 x 4: no narrow
+// column-tail tile.
+Blocking blocking(Isa isa, mj::Path path, int64_t m, int64_t n) {
     if (m == 1) return {1, 8};
     switch (isa) {
-    case Isa::avx512_core_vnni: return {6, 4};
+    case Isa::avx512_core_vnni: return n % 64 == 0 && n % 48 != 0 ? Blocking{6, 4} : Blocking{8, 3};
     case Isa::avx512_core: return path == mj::Path::exact ? Blocking{6, 3} : Blocking{6, 4};
     case Isa::avx_vnni: return {6, 2};
     default: return {4, 2};
@@ -51,7 +60,7 @@ public:
                                           : mj::Path::exact;
         const bool exact = path == mj::Path::exact || path == mj::Path::exact_bytes;
 
-        const Blocking bl = blocking(isa, path, d_.m);
+        const Blocking bl = blocking(isa, path, d_.m, d_.n);
         mr_ = bl.rows;
         const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w;
         const int vecs = int(std::min<int64_t>(bl.vecs, n_vecs));
@@ -68,6 +77,22 @@ public:
         }
         n_pad_ = packed_.n_blocks * nb_;
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
+        // s8 A with row tiles over 3 or more column blocks: moved to u8 once per row
+        // block into a buffer (run()), not by an xor on every broadcast of every column
+        // block (one more vector op per row and group, on the ports vpdpbusd needs).
+        // With 1-2 blocks (attention's context and scores) the copy costs what it saves.
+        u8_a_ = !s16_ && mr_ > 1 && a_t_ == ir::ElemType::s8 && packed_.n_blocks >= 3;
+        // Constant B with row tiles: the row tiles of a column block share the L2
+        // prefetch of the next block (whole lines each K-loop step, 8 at most).
+        const int64_t steps = d_.k / 16;
+        if (!rt_ && mr_ > 1 && m_blocks_ > 1 && steps > 0) {
+            const int64_t per_tile = (packed_.block_bytes + m_blocks_ - 1) / m_blocks_;
+            const int64_t step = (per_tile + steps * 64 - 1) / (steps * 64) * 64;
+            if (step <= 8 * 64) {
+                pf_step_ = step;
+                pf_span_ = step * steps;
+            }
+        }
 
         exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_I8";
         const std::string types = std::string(ir::to_string(a_t_)) + "s8" + ir::to_string(e_.dst_type);
@@ -90,7 +115,8 @@ public:
                 c.vecs = int((cols + simd_w - 1) / simd_w);
                 c.last_lanes = int(cols - int64_t(c.vecs - 1) * simd_w);
                 c.group_bytes = packed_.group_bytes;
-                c.a_signed = !s16_ && a_t_ == ir::ElemType::s8;
+                c.a_signed = !s16_ && !u8_a_ && a_t_ == ir::ElemType::s8;
+                c.pf_step_bytes = pf_step_;
                 c.has_comp = shift_ != 0;
                 c.epilogue = e_;
                 c.name = std::string(rt_ ? "matmul_rt_" : "matmul_") + jit::exec_isa_tag(isa) + (exact ? "_exact" : "") + "_" +
@@ -129,15 +155,19 @@ public:
         // innermost units, so a range packs a block once) into its own buffers.
         AlignedBuffer block, block_comp;
         int64_t packed_unit = -1;
-        // The exact path's split A (generator header): each row block this range
-        // meets is split once, into a buffer this thread keeps between calls.
-        thread_local std::vector<uint16_t> split_a;
-        std::vector<char> split_done;
-        if (s16_) {
-            const size_t words = size_t(d_.batch() * d_.m * k_groups_ * 4);
-            if (split_a.size() < words) split_a.resize(words);
-            split_done.assign(size_t(d_.batch() * m_blocks_), 0);
+        // The exact path's split A (generator header), or s8 A moved to u8: each row
+        // block this range meets is prepared once, into a buffer this thread keeps
+        // between calls.
+        thread_local std::vector<uint8_t> prep_a;
+        std::vector<char> prep_done;
+        const bool prep = s16_ || u8_a_;
+        const int64_t prep_row = s16_ ? k_groups_ * 8 : d_.k;
+        if (prep) {
+            const size_t bytes = size_t(d_.batch() * d_.m * prep_row);
+            if (prep_a.size() < bytes) prep_a.resize(bytes);
+            prep_done.assign(size_t(d_.batch() * m_blocks_), 0);
         }
+        const int64_t packed_bytes = d_.batch() * packed_.batch_bytes;
         if (rt_) {
             block = AlignedBuffer(size_t(packed_.block_bytes));
             if (shift_ != 0) block_comp = AlignedBuffer(size_t(nb_) * sizeof(int32_t));
@@ -150,11 +180,13 @@ public:
             const int64_t m0 = mbk * mr_, n0 = nbk * nb_;
             const int ri = m0 + mr_ > d_.m ? 1 : 0, ci = n0 + nb_ > d_.n ? 1 : 0;
             const int64_t row = bi * d_.m + m0;
-            if (s16_) {
-                char& done = split_done[size_t(bi * m_blocks_ + mbk)];
-                if (!done) split_rows(a, row, std::min<int64_t>(mr_, d_.m - m0), split_a.data());
+            if (prep) {
+                char& done = prep_done[size_t(bi * m_blocks_ + mbk)];
+                const int64_t rows = std::min<int64_t>(mr_, d_.m - m0);
+                if (!done && s16_) split_rows(a, row, rows, reinterpret_cast<uint16_t*>(prep_a.data()));
+                if (!done && u8_a_) flip_sign(a + row * d_.k, prep_a.data() + row * d_.k, rows * d_.k);
                 done = 1;
-                t.a = reinterpret_cast<const uint8_t*>(split_a.data() + row * k_groups_ * 4);
+                t.a = prep_a.data() + row * prep_row;
             } else {
                 t.a = a + row * d_.k;
             }
@@ -168,6 +200,10 @@ public:
             } else {
                 t.b = packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
                 t.comp = comp ? comp + bi * n_pad_ + n0 : nullptr;
+                // This tile's share of the next block (the next batch's first after
+                // the last); past the end, the current block again (already cached).
+                const int64_t next = (bi * packed_.n_blocks + nbk + 1) * packed_.block_bytes + mbk * pf_span_;
+                t.b_next = pf_step_ && next + pf_span_ <= packed_bytes ? packed_.data.data() + next : t.b;
             }
             t.residual = res ? res + size_t(row * d_.n + n0) * res_size_ : nullptr;
             t.dst = dst + size_t(row * d_.n + n0) * dst_size_;
@@ -218,6 +254,8 @@ private:
     int64_t shift_ = 0;
     int mr_ = 1;
     int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0, k_groups_ = 0;
+    bool u8_a_ = false;              // s8 A moved to u8 by run() (c.a_signed off)
+    int64_t pf_step_ = 0, pf_span_ = 0;  // prefetch bytes per K step / per row tile
     mp::PackedB packed_;
     mp::AlignedBuffer comp_;
     std::vector<std::unique_ptr<jit::Generator>> gens_;
