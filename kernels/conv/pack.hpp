@@ -33,9 +33,10 @@
 // by every lane of the block; measured on Kaiming-normal weights quantized per
 // oc, even the best of the 3 pairings per quad still leaves 3-8% (8 lanes) to
 // 20-77% (16 lanes) of units unsafe, at the cost of a shuffle per pixel-quad,
-// so it was not taken. The cost of the fixup is ~1.5× the density of entries
-// (units with some d) over all units; above kFixupMaxDensity the kernel falls
-// back to the exact split path.
+// so it was not taken. The cost of the fixup grows with the density of entries
+// (units with some d) over all units; a cost model (conv_jit_costs in
+// jit_conv_kernel.hpp) chooses between it, the exact split path and, for 1×1
+// layers, the s16 matmul route.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>

@@ -50,6 +50,13 @@ public:
                               : d_.m == 1 ? mj::Path::exact_bytes
                                           : mj::Path::exact;
         const bool exact = path == mj::Path::exact || path == mj::Path::exact_bytes;
+        if (p.a_grid_w > 0 && (path != mj::Path::exact || rt_))
+            throw UnsupportedError("a gathered A (strided rows) needs the exact s16 path: non-VNNI, unsafe B pairs, M > 1");
+        grid_w_ = p.a_grid_w;
+        grid_h_ = p.a_grid_h;
+        gx_ = p.a_x_stride;
+        gy_ = p.a_y_stride;
+        gimg_ = p.a_img_stride;
 
         const Blocking bl = blocking(isa, path, d_.m);
         mr_ = bl.rows;
@@ -183,7 +190,9 @@ private:
         const uint8_t x = a_t_ == ir::ElemType::s8 ? 0x80 : 0;
         const int64_t full = d_.k / 4;
         for (int64_t r = row0; r < row0 + rows; ++r) {
-            const uint8_t* s = a + r * d_.k;
+            const uint8_t* s = grid_w_ ? a + (r / grid_w_ / grid_h_) * gimg_ + (r / grid_w_ % grid_h_) * gy_ +
+                                             (r % grid_w_) * gx_
+                                       : a + r * d_.k;
             uint16_t* o = out + r * k_groups_ * 4;
             for (int64_t g = 0; g < full; ++g) {
                 o[4 * g + 0] = uint8_t(s[4 * g + 0] ^ x);
@@ -216,6 +225,7 @@ private:
     Isa isa_;
     bool rt_ = false, b_transposed_ = false, s16_ = false;
     int64_t shift_ = 0;
+    int64_t grid_w_ = 0, grid_h_ = 0, gx_ = 0, gy_ = 0, gimg_ = 0;  // MatmulProblem::a_grid_*
     int mr_ = 1;
     int64_t nb_ = 0, n_pad_ = 0, m_blocks_ = 0, k_groups_ = 0;
     mp::PackedB packed_;
