@@ -343,7 +343,10 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
     }
     std::string s16_why;
-    if (s16_shape(d, s16_why)) {
+    // The s16 costs are AVX2 / SSE4.2 measurements (the no-VNNI targets); AVX-512 without
+    // VNNI keeps fixup / exact until measured (ConvJitPath::s16 still builds it there).
+    if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
+    else if (s16_shape(d, s16_why)) {
         c.s16 = s16_cost(d);
         if (c.s16 < (c.best == ConvJitPath::fixup ? c.fixup : c.exact)) c.best = ConvJitPath::s16;
     }

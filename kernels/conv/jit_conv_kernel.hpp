@@ -47,7 +47,8 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 //          corrected units (entries / units, pack.hpp); the loop's per-entry
 //          cost is higher where the fast chain is cheap per unit (1x1);
 //   exact: the split weights, 2x the chain and fewer pixels per register block;
-//   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split.
+//   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split;
+//          offered at sse42 / avx2 only (not measured at avx512_core yet).
 struct ConvJitCosts {
     bool unsafe = false;       // some weight pair is unsafe and the ISA has no VNNI
     double density = 0.0;      // the fixup's corrected units / all units
