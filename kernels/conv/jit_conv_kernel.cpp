@@ -334,11 +334,7 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
     c.exact = exact_cost(d);
     c.best = ConvJitPath::exact;
     if (fixup_allowed()) {
-        const int oc_block = conv_oc_block(d, isa);
-        std::vector<int8_t> delta;
-        cp::safe_weights(d, p.weights.data(), delta);
-        const int64_t ky_step = (d.dh + 1) * d.iw * d.ic, kx_step = (d.dw + 1) * d.ic;
-        c.density = cp::make_fixup(d, delta.data(), oc_block, jit::isa_simd_width(isa), ky_step, kx_step).density();
+        c.density = cp::fixup_density(d, p.weights.data(), conv_oc_block(d, isa), jit::isa_simd_width(isa));
         c.fixup = fixup_cost(d, c.density);
         if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
     }

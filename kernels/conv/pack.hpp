@@ -79,6 +79,10 @@ struct Fixup {
     int64_t idx_block_stride() const { return int64_t(nb) * kw * 2 * (kh + 1); }
 };
 
+// Fixup::density() without building the lists (the cost model's question): a
+// unit is an entry iff one of its lanes has an unsafe pair in its quad.
+double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int simd_w);
+
 // w_safe (plain layout, unsafe pairs split as above) and its correction lists.
 std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vector<int8_t>& delta);
 Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,

@@ -1,5 +1,7 @@
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -194,7 +196,19 @@ private:
                                              (r % grid_w_) * gx_
                                        : a + r * d_.k;
             uint16_t* o = out + r * k_groups_ * 4;
-            for (int64_t g = 0; g < full; ++g) {
+            int64_t g = 0;
+            // 4 groups at a time (SSE2, any x86-64): widen to words, then (0,2,1,3) in each half-quad.
+            // Scalar, this split cost up to a fifth of a 1x1 conv's time (K = 64).
+            const __m128i vx = _mm_set1_epi8(char(x)), zero = _mm_setzero_si128();
+            for (; g + 4 <= full; g += 4) {
+                const __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * g)), vx);
+                __m128i lo = _mm_unpacklo_epi8(v, zero), hi = _mm_unpackhi_epi8(v, zero);
+                lo = _mm_shufflehi_epi16(_mm_shufflelo_epi16(lo, 0xD8), 0xD8);
+                hi = _mm_shufflehi_epi16(_mm_shufflelo_epi16(hi, 0xD8), 0xD8);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * g), lo);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * g + 8), hi);
+            }
+            for (; g < full; ++g) {
                 o[4 * g + 0] = uint8_t(s[4 * g + 0] ^ x);
                 o[4 * g + 1] = uint8_t(s[4 * g + 2] ^ x);
                 o[4 * g + 2] = uint8_t(s[4 * g + 1] ^ x);

@@ -331,6 +331,19 @@ TEST_CASE("jit conv: sparse correction, fallback and zoo-like weights", "[kernel
     for (size_t i = 0; i < w.size(); ++i) REQUIRE(int(ws[i]) + int(delta[i]) == int(w[i]));
     CHECK(conv_pack::analyze_pairs(d, ws.data()).unsafe == 0);
     CHECK(conv_pack::analyze_pairs(d, delta.data()).unsafe == 0);
+    // The cost model's density without the lists equals the lists' own, at every vector width.
+    for (const char* s : {"mb1ic18ih4oc5oh4kh3ph1", "g2mb1ic14ih5oc40oh5kh3ph1", "mb1ic67ih3oc67oh3kh1ph0"}) {
+        const ConvDesc dd = parse_conv_desc(s);
+        for (Weights wk : {Weights::full, Weights::sparse, Weights::zoo}) {
+            const auto ww = random_weights(dd, wk, rng);
+            const auto wsafe = conv_pack::safe_weights(dd, ww.data(), delta);
+            for (int simd_w : {4, 8, 16})
+                for (int nb : {1, 2}) {
+                    const auto f = conv_pack::make_fixup(dd, delta.data(), nb * simd_w, simd_w, 100, 10);
+                    CHECK(conv_pack::fixup_density(dd, ww.data(), nb * simd_w, simd_w) == f.density());
+                }
+        }
+    }
 }
 
 TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]") {
@@ -351,6 +364,8 @@ TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]")
         "mb1ic8ih1oc8oh1kh1ph0",
         "mb1ic8ih4oc8oh6kh1ph1",
         "g2mb1ic16ih4oc16oh4kh1ph0",
+        "mb1ic64ih41oc40oh41kh1ph0",                    // 1681 rows: 2 row panels of split A, the last partial
+        "mb2ic72ih60iw50oc24oh30ow25kh1kw1sh2sw2ph0pw0",  // strided, 2 images, panels across the images
     };
     uint32_t seed = 20000;
     size_t ci = 0;
