@@ -53,7 +53,7 @@ bool fixup_allowed() {
 // The cost model (jit_conv_kernel.hpp: ConvJitCosts), time / fast path time,
 // fitted on the ResNet-50 (53) and MobileNetV2 (35) zoo convs at the AVX2 cap,
 // 1 thread, thread CPU time (bench_conv --zoo <model> --paths):
-//   fixup k×k: 1 + 1.15·density (median); first layers (icg < 4: 3 channels in
+//   fixup k×k: 1 + 1.35·density (median slope of 4 runs: 1.15-1.44); first layers (icg < 4: 3 channels in
 //     4-byte quads) 1 + 1.8·density (ResNet 1.58 at 0.29, MobileNetV2 2.33 at 0.75);
 //   fixup 1×1: 1.2 + 0.5·density (1.2-1.3 at 0.2-0.3, 1.5-1.65 at 0.8-0.94: the
 //     correction entries of dense layers cost less each than the linear k×k fit);
@@ -61,7 +61,7 @@ bool fixup_allowed() {
 //   s16: 1.45 with ic and oc >= 64 (median 1.43; 1.26-1.76, the 56×56 layers are
 //     the slow end: their split A leaves L2), 1.7 below (MobileNetV2's 16-32
 //     channel layers: 1.5-2.0).
-constexpr double kFixupPerDensity = 1.15;
+constexpr double kFixupPerDensity = 1.35;
 constexpr double kFixupPerDensityFirst = 1.8;
 constexpr double kFixup1x1Base = 1.2;
 constexpr double kFixup1x1PerDensity = 0.5;
