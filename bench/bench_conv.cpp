@@ -14,7 +14,10 @@
 
 #include "common.hpp"
 #include "engine/threads.hpp"
+#include "engine/zoo/zoo.hpp"
 #include "jit/cpu.hpp"
+#include "kernels/conv/jit_conv_kernel.hpp"
+#include "kernels/conv/pack.hpp"
 #include "kernels/registry.hpp"
 #include "peak.hpp"
 #include "peers.hpp"
@@ -26,13 +29,71 @@ namespace {
 
 const char* kUsage =
     "usage: bench_conv [--threads 1,2] [--csv FILE] [--shared DIR] [--min-time S] [--filter SUBSTR]\n"
-    "                  [--wei7] [--octet-only] [--no-check]\n"
-    "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n";
+    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL] [--paths]\n"
+    "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n"
+    "  --zoo resnet50|mobilenetv2 (\"-int8\" accepted): that zoo model's non-depthwise convs, every\n"
+    "    occurrence, with its weights quantized per output channel to [-127, 127] (255 levels, as the\n"
+    "    LPT does); the peers: oneDNN int8 only.\n"
+    "  --paths: also time octet's non-VNNI paths forced one by one (fast = the fast chain on the\n"
+    "    made-safe weights, the floor; fixup; exact; s16) and print the fixup density.\n";
 
 struct Layer {
     std::string set;
     kernels::ConvDesc d;
+    std::vector<int8_t> wei;  // --zoo: the model's quantized weights (else empty: random)
 };
+
+// FakeQuantize of a weight on the symmetric 255-level grid [-m, m] (lpt's fake_quantize_index).
+int8_t quantize_weight(float x, float m) {
+    if (x <= -m) return -127;
+    if (x > m) return 127;
+    volatile float q = (x + m) / (2 * m) * 254.f;
+    return int8_t(int(std::nearbyint(float(q))) - 127);
+}
+
+// The non-depthwise convolutions of a zoo model, in graph order, batch 1, weights
+// [OC][IC/G][KH][KW] f32 quantized per output channel and reordered to [G][OC/G][KH][KW][IC/G].
+std::vector<Layer> load_zoo(const std::string& model, const std::string& filter) {
+    std::string base = model;
+    if (base.size() > 5 && base.compare(base.size() - 5, 5, "-int8") == 0) base.resize(base.size() - 5);
+    const ir::Graph gr = zoo::make_model(base);
+    std::vector<Layer> out;
+    for (const ir::Node& n : gr.nodes()) {
+        if (n.op != "Convolution") continue;
+        const ir::Shape& is = gr.desc(n.inputs[0]).shape;
+        const ir::Shape& os = n.outputs[0].shape;
+        const ir::Node& wn = gr.node(n.inputs[1].node);
+        if (wn.op != "Constant") continue;
+        const ir::Shape& ws = wn.value.shape();
+        const int64_t g = n.attrs.get_int("group", 1), ic = is[1], oc = os[1];
+        if (g > 1 && g == ic && g == oc) continue;  // depthwise: the dw kernel, no pairs
+        const auto st = n.attrs.get_ints("strides"), pb = n.attrs.get_ints("pads_begin");
+        const auto dl = n.attrs.get_ints("dilations", {1, 1});
+        const std::string text = fmt("g%lldmb1ic%lldih%lldiw%lldoc%lldoh%lldow%lldkh%lldkw%lldsh%lldsw%lldph%lldpw%llddh%llddw%lldn",
+                                     (long long)g, (long long)ic, (long long)is[2], (long long)is[3], (long long)oc,
+                                     (long long)os[2], (long long)os[3], (long long)ws[2], (long long)ws[3],
+                                     (long long)st[0], (long long)st[1], (long long)pb[0], (long long)pb[1],
+                                     (long long)(dl[0] - 1), (long long)(dl[1] - 1)) +
+                                 "\"" + n.name + "\"";
+        Layer L{base, kernels::parse_conv_desc(text), {}};
+        if (!filter.empty() && L.d.name.find(filter) == std::string::npos) continue;
+        const int64_t icg = ic / g, kh = ws[2], kw = ws[3], per_oc = icg * kh * kw;
+        const float* w = wn.value.data<float>();
+        L.wei.resize(size_t(oc * per_oc));
+        for (int64_t o = 0; o < oc; ++o) {
+            float m = 0.f;
+            for (int64_t i = 0; i < per_oc; ++i) m = std::max(m, std::fabs(w[o * per_oc + i]));
+            if (m == 0.f) m = 1.f;
+            for (int64_t c = 0; c < icg; ++c)
+                for (int64_t y = 0; y < kh; ++y)
+                    for (int64_t x = 0; x < kw; ++x)
+                        L.wei[size_t(((o * kh + y) * kw + x) * icg + c)] =
+                            quantize_weight(w[((o * icg + c) * kh + y) * kw + x], m);
+        }
+        out.push_back(std::move(L));
+    }
+    return out;
+}
 
 std::vector<Layer> load(const std::string& path, const std::string& set, const std::string& filter) {
     std::ifstream f(path);
@@ -71,8 +132,14 @@ int main(int argc, char** argv) {
     const std::string omp_policy = ensure_omp_wait_policy(argv);
     Options o = parse_options(argc, argv, kUsage);
     const std::string dir = o.shared + "/data/benchdnn/";
-    std::vector<Layer> layers = load(dir + "conv_shapes_resnet_50", "resnet50", o.filter);
-    for (auto& l : load(dir + "conv_shapes_mobilenet_dw", "mobilenet_dw", o.filter)) layers.push_back(l);
+    std::vector<Layer> layers;
+    if (!o.zoo.empty()) {
+        layers = load_zoo(o.zoo, o.filter);
+    } else {
+        layers = load(dir + "conv_shapes_resnet_50", "resnet50", o.filter);
+        for (auto& l : load(dir + "conv_shapes_mobilenet_dw", "mobilenet_dw", o.filter)) layers.push_back(l);
+    }
+    const bool zoo_mode = !o.zoo.empty();
 
     std::printf("# bench_conv: %zu layers at batch 1 from %s\n", layers.size(), dir.c_str());
     std::printf("# %s\n# OMP_WAIT_POLICY=%s (oneDNN's OpenMP workers)\n", machine_summary().c_str(), omp_policy.c_str());
@@ -107,7 +174,8 @@ int main(int argc, char** argv) {
             std::vector<uint8_t> src(size_t(d.src_elems()));
             std::vector<int8_t> wei(size_t(d.wei_elems()));
             fill_u8(src, rng);
-            if (o.wei7) fill_s8(wei, rng, -64, 63); else fill_s8(wei, rng, -128, 127);
+            if (!L.wei.empty()) wei = L.wei;
+            else if (o.wei7) fill_s8(wei, rng, -64, 63); else fill_s8(wei, rng, -128, 127);
             QuantParams q;
             const double sw = o.wei7 ? 37.0 : 74.0;
             const double K = double(d.icg() * d.kh * d.kw);
@@ -135,6 +203,32 @@ int main(int argc, char** argv) {
             auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b, int64_t e) { k->run(args, b, e); }); };
             const double ms_o = time_ms(run_octet, o.min_time);
             run_octet();
+            if (o.paths && t == o.threads.front()) {
+                // Every non-VNNI path forced on this layer (1 thread: the caller runs all units).
+                auto time_path = [&](const kernels::ConvProblem& pp, kernels::ConvJitPath path) {
+                    std::string why;
+                    auto kk = kernels::make_conv_jit_kernel(pp, isa, why, path);
+                    if (!kk) return std::make_pair(double(NAN), std::string("declined"));
+                    kernels::ConvArgs aa = args;
+                    std::vector<uint8_t> dd2(dst.size());
+                    aa.dst = dd2.data();
+                    const double m = time_ms([&] { kk->run(aa, 0, kk->work_units()); }, o.min_time);
+                    return std::make_pair(m, kk->exec_type());
+                };
+                kernels::ConvProblem ps = p;
+                std::vector<int8_t> delta;
+                ps.weights = kernels::conv_pack::safe_weights(d, wei.data(), delta);
+                const kernels::ConvJitCosts cst = kernels::conv_jit_costs(p, isa);
+                const auto f = time_path(ps, kernels::ConvJitPath::automatic);
+                const auto x = time_path(p, kernels::ConvJitPath::fixup);
+                const auto e = time_path(p, kernels::ConvJitPath::exact);
+                const auto s16 = time_path(p, kernels::ConvJitPath::s16);
+                std::printf("#path %-26s dens %.3f | fast %7.3f fixup %7.3f exact %7.3f s16 %7.3f ms | x fast: %5.2f "
+                            "%5.2f %5.2f | model %5.2f %5.2f %5.2f | auto %s\n",
+                            d.name.c_str(), cst.density, f.first, x.first, e.first, s16.first, x.first / f.first,
+                            e.first / f.first, s16.first / f.first, cst.fixup, cst.exact, cst.s16,
+                            k->exec_type().c_str());
+            }
 
             double ms[4] = {ms_o, NAN, NAN, NAN};
             Diff dd, dx;
@@ -148,13 +242,13 @@ int main(int argc, char** argv) {
                 } catch (const std::exception& e) {
                     std::fprintf(stderr, "%s: oneDNN int8: %s\n", d.name.c_str(), e.what());
                 }
-                try {
+                if (!zoo_mode) try {
                     auto pr = make_dnnl_conv(d, false, src, wei, q);
                     ms[2] = time_ms([&] { pr->run(); }, o.min_time);
                 } catch (const std::exception& e) {
                     std::fprintf(stderr, "%s: oneDNN f32: %s\n", d.name.c_str(), e.what());
                 }
-                try {
+                if (!zoo_mode) try {
                     auto pr = make_xnn_conv(d, t, src, wei, q);
                     ms[3] = time_ms([&] { pr->run(); }, o.min_time);
                     if (o.check) { pr->run(); dx = compare(dst, pr->result_u8()); }

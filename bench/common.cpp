@@ -128,6 +128,8 @@ Options parse_options(int argc, char** argv, const char* usage) {
         else if (a == "--wei7") o.wei7 = true;
         else if (a == "--octet-only") o.no_peers = true;
         else if (a == "--no-check") o.check = false;
+        else if (a == "--zoo") o.zoo = need("--zoo");
+        else if (a == "--paths") o.paths = true;
         else {
             std::fprintf(stderr, "%s", usage);
             std::exit(a == "--help" || a == "-h" ? 0 : 2);

@@ -74,6 +74,8 @@ struct Options {
     bool wei7 = false;                     // --wei7: weights in [-64, 63] instead of [-128, 127]
     bool no_peers = false;                 // --octet-only
     bool check = true;                     // --no-check: skip the octet vs oneDNN output comparison
+    std::string zoo;                       // --zoo MODEL: a zoo model's convs with its quantized weights (bench_conv)
+    bool paths = false;                    // --paths: also time every non-VNNI conv path (bench_conv)
 };
 // Parses the common flags; unknown flags print `usage` and exit(2).
 Options parse_options(int argc, char** argv, const char* usage);

@@ -4,6 +4,7 @@
 #include "kernels/registry.hpp"
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
 #include "kernels/conv/amx_conv_kernel.hpp"
+#include "kernels/conv/jit_conv1x1_s16_kernel.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/jit_dw_kernel.hpp"
 #include "kernels/eltwise/jit_eltwise_kernel.hpp"
@@ -16,7 +17,11 @@ namespace octet::kernels {
 inline std::unique_ptr<ConvKernel> conv_ref(const ConvProblem& p, jit::Isa, std::string&) {
     return make_conv_ref_kernel(p);
 }
-inline std::unique_ptr<MatmulKernel> matmul_ref(const MatmulProblem& p, jit::Isa, std::string&) {
+inline std::unique_ptr<MatmulKernel> matmul_ref(const MatmulProblem& p, jit::Isa, std::string& why) {
+    if (p.a_grid_w > 0) {
+        why = "a gathered A (MatmulProblem::a_grid_w)";
+        return nullptr;
+    }
     return make_matmul_ref_kernel(p);
 }
 inline std::unique_ptr<PoolKernel> pool_ref(const PoolProblem& p, jit::Isa, std::string&) {
@@ -27,6 +32,7 @@ inline const Candidate<ConvProblem, ConvKernel> conv_candidates[] = {
     {"jit_amx_1x1_I8", make_conv_amx_1x1_kernel},
     {"jit_amx_I8", make_conv_amx_kernel},
     {"jit_dw_I8", make_conv_dw_jit_kernel},
+    {"jit_1x1_s16_I8", make_conv_1x1_s16_kernel_auto},
     {"jit_direct_I8", make_conv_jit_kernel},
     {"ref_I8", conv_ref},
 };

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
 #include "jit/generator.hpp"
+#include "kernels/conv/jit_conv1x1_s16_kernel.hpp"
 #include "kernels/conv/jit_conv_generator.hpp"
 #include "kernels/conv/pack.hpp"
 
@@ -39,6 +41,55 @@ constexpr size_t kRowsOuterMaxWeights = size_t(1) << 20;
 
 bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni; }
 
+// Output channels per packed block: up to 4 vectors (AVX-512) or 2, fewer for a narrow group.
+int conv_oc_block(const ConvDesc& d, Isa isa) {
+    const int simd_w = jit::isa_simd_width(isa);
+    const int nb_max = simd_w == 16 ? 4 : 2;
+    return int(std::min<int64_t>(nb_max, (d.ocg() + simd_w - 1) / simd_w)) * simd_w;
+}
+
+bool fixup_allowed() {
+    const char* env = std::getenv("OCTET_CONV_FIXUP");
+    return !(env && std::strcmp(env, "0") == 0);
+}
+
+// The cost model (jit_conv_kernel.hpp: ConvJitCosts), time / fast path time,
+// fitted on the ResNet-50 (53) and MobileNetV2 (35) zoo convs at the AVX2 cap,
+// 1 thread, thread CPU time (bench_conv --zoo <model> --paths):
+//   fixup k×k: 1 + 1.35·density (median slope of 4 runs: 1.15-1.44); first layers (icg < 4: 3 channels in
+//     4-byte quads) 1 + 1.8·density (ResNet 1.58 at 0.29, MobileNetV2 2.33 at 0.75);
+//   fixup 1×1: 1.2 + 0.5·density (1.2-1.3 at 0.2-0.3, 1.5-1.65 at 0.8-0.94: the
+//     correction entries of dense layers cost less each than the linear k×k fit);
+//   exact: 1.97 (median, 1.6-2.3);
+//   s16: 1.45 with ic and oc >= 64 (median 1.43; 1.26-1.76, the 56×56 layers are
+//     the slow end: their split A leaves L2), 1.7 below (MobileNetV2's 16-32
+//     channel layers: 1.5-2.0).
+constexpr double kFixupPerDensity = 1.35;
+constexpr double kFixupPerDensityFirst = 1.8;
+constexpr double kFixup1x1Base = 1.2;
+constexpr double kFixup1x1PerDensity = 0.5;
+constexpr double kExactCost = 2.0;
+constexpr double kS16Cost = 1.45;
+constexpr double kS16CostNarrow = 1.7;
+
+double fixup_cost(const ConvDesc& d, double density) {
+    if (d.kh * d.kw == 1) return kFixup1x1Base + kFixup1x1PerDensity * density;
+    return 1.0 + (d.icg() < 4 ? kFixupPerDensityFirst : kFixupPerDensity) * density;
+}
+double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
+double exact_cost(const ConvDesc&) { return kExactCost; }
+bool s16_shape(const ConvDesc& d, std::string& why) {
+    if (d.kh != 1 || d.kw != 1 || d.g != 1 || d.ph != 0 || d.pw != 0 || d.ph_end > 0 || d.pw_end > 0) {
+        why = "not 1x1 unpadded ungrouped";
+        return false;
+    }
+    if (d.mb * d.oh * d.ow < 2) {
+        why = "one output pixel";
+        return false;
+    }
+    return true;
+}
+
 std::string shape_tag(const ConvDesc& d) {
     auto s = [](int64_t v) { return std::to_string(v); };
     return "g" + s(d.g) + "ic" + s(d.ic) + "ih" + s(d.ih) + "iw" + s(d.iw) + "oc" + s(d.oc) + "oh" + s(d.oh) + "ow" +
@@ -62,21 +113,19 @@ public:
         stats_ = cp::analyze_pairs(d_, p.weights.data());
         split_ = !vnni && stats_.unsafe > 0;
 
-        const int nb_max = simd_w == 16 ? 4 : 2;
-        const int nb = int(std::min<int64_t>(nb_max, (ocg + simd_w - 1) / simd_w));
-        oc_block_ = nb * simd_w;
+        oc_block_ = conv_oc_block(d_, isa);
+        const int nb = oc_block_ / simd_w;
         n_ocb_ = (ocg + oc_block_ - 1) / oc_block_;
         icq_ = cp::packed_icq(d_);
         const int64_t ky_step = (d_.dh + 1) * d_.iw * d_.ic, kx_step = (d_.dw + 1) * d_.ic;
         std::vector<int8_t> wsafe;
         if (split_ && path != ConvJitPath::exact) {
-            const char* env = std::getenv("OCTET_CONV_FIXUP");
-            const bool allowed = path == ConvJitPath::fixup || !(env && std::strcmp(env, "0") == 0);
+            const bool allowed = path == ConvJitPath::fixup || fixup_allowed();
             if (allowed) {
                 std::vector<int8_t> delta;
                 wsafe = cp::safe_weights(d_, p.weights.data(), delta);
                 fix_ = cp::make_fixup(d_, delta.data(), oc_block_, simd_w, ky_step, kx_step);
-                if (path == ConvJitPath::fixup || fix_.density() <= kFixupMaxDensity) {
+                if (path == ConvJitPath::fixup || fixup_cost(d_, fix_.density()) <= exact_cost(d_)) {
                     fixup_ = true;
                     split_ = false;
                 } else {
@@ -297,6 +346,43 @@ private:
 
 }  // namespace
 
+ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
+    ConvJitCosts c;
+    const ConvDesc& d = p.desc;
+    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    auto fmt = [](double v) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.2f", v);
+        return std::string(b);
+    };
+    if (is_vnni(isa) || int64_t(p.weights.size()) != d.wei_elems() || (d.g > 1 && d.g == d.ic && d.g == d.oc) ||
+        cp::analyze_pairs(d, p.weights.data()).unsafe == 0) {
+        c.why = "no unsafe weight pair at this ISA: the fast (or VNNI) path";
+        return c;
+    }
+    c.unsafe = true;
+    c.exact = exact_cost(d);
+    c.best = ConvJitPath::exact;
+    if (fixup_allowed()) {
+        c.density = cp::fixup_density(d, p.weights.data(), conv_oc_block(d, isa), jit::isa_simd_width(isa));
+        c.fixup = fixup_cost(d, c.density);
+        if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
+    }
+    std::string s16_why;
+    // The s16 costs are AVX2 / SSE4.2 measurements (the no-VNNI targets); AVX-512 without
+    // VNNI keeps fixup / exact until measured (ConvJitPath::s16 still builds it there).
+    if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
+    else if (s16_shape(d, s16_why)) {
+        c.s16 = s16_cost(d);
+        if (c.s16 < (c.best == ConvJitPath::fixup ? c.fixup : c.exact)) c.best = ConvJitPath::s16;
+    }
+    const char* names[] = {"automatic", "fixup", "exact", "s16"};
+    c.why = "cost model (x fast path): density " + fmt(c.density) + ", fixup " + (c.fixup > 0 ? fmt(c.fixup) : "off") +
+            ", exact " + fmt(c.exact) + ", s16 " + (c.s16 > 0 ? fmt(c.s16) : "n/a (" + s16_why + ")") + ": " +
+            names[int(c.best)];
+    return c;
+}
+
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, std::string& why) {
     return make_conv_jit_kernel(p, isa, why, ConvJitPath::automatic);
 }
@@ -305,6 +391,7 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, 
                                                  ConvJitPath path) {
     const ConvDesc& d = p.desc;
     if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    if (path == ConvJitPath::s16) return make_conv_1x1_s16_kernel(p, isa, why);
     if (p.src_type != ir::ElemType::u8 && p.src_type != ir::ElemType::s8) {
         why = std::string("source type ") + ir::to_string(p.src_type) + " is not u8/s8";
         return nullptr;

@@ -7,10 +7,11 @@
 // Exec types: jit_<isa>[_1x1][_fixup|_exact]_I8 with isa sse42, avx2, avx_vnni,
 // avx512, avx512_vnni. Without VNNI: no suffix = the fast pmaddubsw path, every
 // weight pair of the layer is safe (pack.hpp); "_fixup" = fast path on the
-// made-safe weights plus the sparse correction of the unsafe pairs (pack.hpp),
-// chosen when the correction's density (units with a correction / all units)
-// is at most kFixupMaxDensity; "_exact" otherwise (split weights, about half the
-// speed). All three are bit-exact. VNNI kernels are always exact (no suffix).
+// made-safe weights plus the sparse correction of the unsafe pairs (pack.hpp);
+// "_exact" = split weights. Between fixup, exact and, for 1x1 layers, the s16
+// matmul route (jit_<isa>_1x1_s16_I8, kernels/conv/jit_conv1x1_s16_kernel.hpp)
+// a cost model chooses (conv_jit_costs below). All are bit-exact. VNNI kernels
+// are always exact (no suffix).
 // OCTET_CONV_FIXUP=0 in the environment disables the fixup path (fast/exact only).
 //
 // Work units: mb × groups × oc blocks × output rows (row mode), or
@@ -29,10 +30,32 @@ namespace octet::kernels {
 // any ISA; run() throws UnsupportedError when this CPU cannot execute it.
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why);
 
-// Non-VNNI path selection (tests and measurements force one; VNNI ignores it).
-enum class ConvJitPath { automatic, fixup, exact };
-constexpr double kFixupMaxDensity = 0.5;
+// Non-VNNI path selection (tests and measurements force one; VNNI ignores
+// fixup / exact). s16 builds the 1x1 s16 matmul kernel
+// (make_conv_1x1_s16_kernel) or declines; automatic picks fixup or exact here,
+// the registry's s16 candidate (before this one) takes the layers where the
+// cost model prefers s16.
+enum class ConvJitPath { automatic, fixup, exact, s16 };
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why,
                                                  ConvJitPath path);
+
+// The cost model of the non-VNNI exact paths: estimated time of each as a
+// multiple of the fast path's on the same layer (which would be wrong here).
+// Fitted on the ResNet-50 / MobileNetV2 zoo convs at the AVX2 cap
+// (`bench_conv --zoo <model> --paths`, see the constants in the .cpp):
+//   fixup: the fast chain plus the correction loop, linear in the density of
+//          corrected units (entries / units, pack.hpp); the loop's per-entry
+//          cost is higher where the fast chain is cheap per unit (1x1);
+//   exact: the split weights, 2x the chain and fewer pixels per register block;
+//   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split;
+//          offered at sse42 / avx2 only (not measured at avx512_core yet).
+struct ConvJitCosts {
+    bool unsafe = false;       // some weight pair is unsafe and the ISA has no VNNI
+    double density = 0.0;      // the fixup's corrected units / all units
+    double fixup = 0.0, exact = 0.0, s16 = 0.0;  // 0: path not available
+    ConvJitPath best = ConvJitPath::automatic;   // the cheapest (automatic when !unsafe)
+    std::string why;           // one line: the figures and the choice (OCTET_VERBOSE logs it)
+};
+ConvJitCosts conv_jit_costs(const ConvProblem& p, jit::Isa isa);
 
 }  // namespace octet::kernels

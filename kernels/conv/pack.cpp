@@ -83,6 +83,26 @@ std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vect
     return ws;
 }
 
+double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int simd_w) {
+    const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d), taps = d.kh * d.kw;
+    const int64_t n_ocb = (ocg + oc_block - 1) / oc_block, nb = oc_block / simd_w;
+    const int64_t units = d.g * n_ocb * nb * taps * icq;
+    if (units == 0) return 0.0;
+    std::vector<uint8_t> entry(size_t(units), 0);  // [g][ob][j][tap][q]
+    for (int64_t g = 0; g < d.g; ++g)
+        for (int64_t ocl = 0; ocl < ocg; ++ocl) {
+            const int64_t vec = (g * n_ocb + ocl / oc_block) * nb + (ocl % oc_block) / simd_w;
+            for (int64_t t = 0; t < taps; ++t) {
+                const int8_t* w = wei + ((g * ocg + ocl) * taps + t) * icg;
+                uint8_t* e = entry.data() + (vec * taps + t) * icq;
+                for (int64_t c = 0; c + 1 < icg; c += 2) e[c / 4] |= uint8_t(!pair_safe(w[c], w[c + 1]));
+            }
+        }
+    int64_t n = 0;
+    for (uint8_t v : entry) n += v;
+    return double(n) / double(units);
+}
+
 Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,
                  int64_t kx_step) {
     const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d);

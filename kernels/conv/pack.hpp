@@ -33,9 +33,10 @@
 // by every lane of the block; measured on Kaiming-normal weights quantized per
 // oc, even the best of the 3 pairings per quad still leaves 3-8% (8 lanes) to
 // 20-77% (16 lanes) of units unsafe, at the cost of a shuffle per pixel-quad,
-// so it was not taken. The cost of the fixup is ~1.5× the density of entries
-// (units with some d) over all units; above kFixupMaxDensity the kernel falls
-// back to the exact split path.
+// so it was not taken. The cost of the fixup grows with the density of entries
+// (units with some d) over all units; a cost model (conv_jit_costs in
+// jit_conv_kernel.hpp) chooses between it, the exact split path and, for 1×1
+// layers, the s16 matmul route.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -77,6 +78,10 @@ struct Fixup {
     double density() const { return units ? double(entries) / double(units) : 0.0; }
     int64_t idx_block_stride() const { return int64_t(nb) * kw * 2 * (kh + 1); }
 };
+
+// Fixup::density() without building the lists (the cost model's question): a
+// unit is an entry iff one of its lanes has an unsafe pair in its quad.
+double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int simd_w);
 
 // w_safe (plain layout, unsafe pairs split as above) and its correction lists.
 std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vector<int8_t>& delta);

@@ -127,6 +127,10 @@ std::unique_ptr<MatmulKernel> make_matmul_amx_kernel(const MatmulProblem& p, Isa
         why = "a run-time B (the AMX kernel packs B at creation)";
         return nullptr;
     }
+    if (p.a_grid_w > 0) {
+        why = "a gathered A (MatmulProblem::a_grid_w)";
+        return nullptr;
+    }
     if (d.m < kAmxMinRows) {
         why = "M = " + std::to_string(d.m) + " < " + std::to_string(kAmxMinRows) + ": the VNNI GEMV streams B as fast";
         return nullptr;

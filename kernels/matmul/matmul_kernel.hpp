@@ -22,6 +22,12 @@ struct MatmulProblem {
     bool b_runtime = false;              // B is MatmulArgs::b, given per run
     bool b_transposed = false;           // a run-time B is stored [batch][N][K]
     ir::Epilogue epilogue;
+    // A's rows read from a grid instead of [M][K] (a strided 1x1 conv's output
+    // pixels): row r = (img, y, x), x < a_grid_w, y < a_grid_h, starts at
+    // A + img·a_img_stride + y·a_y_stride + x·a_x_stride (bytes). a_grid_w = 0:
+    // plain rows. Only kernels that copy A rows anyway take it (the JIT's
+    // non-VNNI exact s16 path); the others decline.
+    int64_t a_grid_w = 0, a_grid_h = 0, a_x_stride = 0, a_y_stride = 0, a_img_stride = 0;
 };
 
 struct MatmulArgs {

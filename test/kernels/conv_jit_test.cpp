@@ -192,12 +192,21 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     std::string why;
     auto k = make_conv_jit_kernel(p, isa, why, path);
     INFO("declined: " << why);
-    REQUIRE(k);
     const conv_pack::PairStats st = conv_pack::analyze_pairs(d, p.weights.data());
     const bool unsafe = !isa_vnni(isa) && st.unsafe > 0;
+    if (path == ConvJitPath::s16) {
+        // The 1x1 s16 matmul route: exactly the unpadded ungrouped 1x1 layers with unsafe pairs, no VNNI.
+        const bool shape = d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 &&
+                           d.pw_end <= 0 && d.mb * d.oh * d.ow > 1;
+        REQUIRE(bool(k) == (unsafe && shape));
+        if (!k) return;
+        CHECK(k->exec_type() == std::string("jit_") + jit::exec_isa_tag(isa) + "_1x1_s16_I8");
+    }
+    REQUIRE(k);
     const std::string et = k->exec_type();
     const bool is_exact = et.find("_exact") != std::string::npos, is_fixup = et.find("_fixup") != std::string::npos;
-    CHECK((is_exact || is_fixup) == unsafe);
+    const bool is_s16 = et.find("_s16") != std::string::npos;
+    CHECK((is_exact || is_fixup || is_s16) == unsafe);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
     if (unsafe && path == ConvJitPath::exact) CHECK(is_exact);
     if (wk == Weights::safe) CHECK(st.unsafe == 0);
@@ -348,6 +357,72 @@ TEST_CASE("jit conv: sparse correction, fallback and zoo-like weights", "[kernel
     for (size_t i = 0; i < w.size(); ++i) REQUIRE(int(ws[i]) + int(delta[i]) == int(w[i]));
     CHECK(conv_pack::analyze_pairs(d, ws.data()).unsafe == 0);
     CHECK(conv_pack::analyze_pairs(d, delta.data()).unsafe == 0);
+    // The cost model's density without the lists equals the lists' own, at every vector width.
+    for (const char* s : {"mb1ic18ih4oc5oh4kh3ph1", "g2mb1ic14ih5oc40oh5kh3ph1", "mb1ic67ih3oc67oh3kh1ph0"}) {
+        const ConvDesc dd = parse_conv_desc(s);
+        for (Weights wk : {Weights::full, Weights::sparse, Weights::zoo}) {
+            const auto ww = random_weights(dd, wk, rng);
+            const auto wsafe = conv_pack::safe_weights(dd, ww.data(), delta);
+            for (int simd_w : {4, 8, 16})
+                for (int nb : {1, 2}) {
+                    const auto f = conv_pack::make_fixup(dd, delta.data(), nb * simd_w, simd_w, 100, 10);
+                    CHECK(conv_pack::fixup_density(dd, ww.data(), nb * simd_w, simd_w) == f.density());
+                }
+        }
+    }
+}
+
+TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]") {
+    // Flat and strided 1x1 (the gathered A rows), ic/oc tails, odd ic (a zero-padded
+    // k group), pixel counts off the 4-row blocks, batch 2, a single-pixel output
+    // (declines), padding and groups (decline); dense unsafe pairs with the 255 /
+    // -128 / 127 extremes, sparse and zoo-like weights, every epilogue variant.
+    const char* shapes[] = {
+        "mb2ic16ih7oc16oh7kh1ph0",
+        "mb1ic67ih5iw9oc67oh5ow9kh1kw1ph0pw0",
+        "mb1ic5ih3iw31oc17oh3ow31kh1kw1ph0pw0",
+        "mb1ic3ih3iw3oc9oh3ow3kh1kw1ph0pw0",
+        "mb1ic32ih9oc24oh5kh1sh2ph0",
+        "mb2ic33ih7iw9oc40oh4ow5kh1kw1sh2sw2ph0pw0",
+        "mb1ic64ih14oc72oh7kh1sh2ph0",
+        "mb1ic24ih8iw10oc20oh3ow4kh1kw1sh3sw3ph0pw0",
+        "mb1ic24ih7oc160oh7kh1ph0",
+        "mb1ic8ih1oc8oh1kh1ph0",
+        "mb1ic8ih4oc8oh6kh1ph1",
+        "g2mb1ic16ih4oc16oh4kh1ph0",
+        "mb1ic64ih41oc40oh41kh1ph0",                    // 1681 rows: 2 row panels of split A, the last partial
+        "mb2ic72ih60iw50oc24oh30ow25kh1kw1sh2sw2ph0pw0",  // strided, 2 images, panels across the images
+    };
+    uint32_t seed = 20000;
+    size_t ci = 0;
+    for (const char* s : shapes) {
+        const ConvDesc d = parse_conv_desc(s);
+        for (Isa isa : kIsas)
+            for (Weights wk : {Weights::full, Weights::sparse, Weights::zoo, Weights::safe})
+                check(d, kConfigs[ci++ % 6], wk, isa, seed++, ConvJitPath::s16);
+    }
+    // The registry: dense unsafe pairs on a 1x1 go to s16 without VNNI; a sparse correction
+    // stays on the direct kernel (the s16 candidate declines with the cost model's figures).
+    ConvProblem p;
+    p.desc = parse_conv_desc("mb1ic64ih8oc64oh8kh1ph0");
+    p.weights.assign(size_t(p.desc.wei_elems()), 100);
+    p.epilogue.dst_type = ElemType::u8;
+    CHECK(create_conv_kernel(p, Isa::avx2)->exec_type() == "jit_avx2_1x1_s16_I8");
+    CHECK(create_conv_kernel(p, Isa::sse42)->exec_type() == "jit_sse42_1x1_s16_I8");
+    CHECK(create_conv_kernel(p, Isa::avx512_core_vnni)->exec_type() == "jit_avx512_vnni_1x1_I8");
+    const ConvJitCosts dense = conv_jit_costs(p, Isa::avx2);
+    CHECK(dense.unsafe);
+    CHECK(dense.density == 1.0);
+    CHECK(dense.best == ConvJitPath::s16);
+    p.weights.assign(size_t(p.desc.wei_elems()), 10);
+    p.weights[5] = 100;
+    p.weights[4] = 90;
+    DeclineLog declined;
+    CHECK(create_conv_kernel(p, Isa::avx2, &declined)->exec_type() == "jit_avx2_1x1_fixup_I8");
+    bool logged = false;
+    for (const auto& line : declined) logged |= line.rfind("jit_1x1_s16_I8: cost model", 0) == 0;
+    CHECK(logged);
+    CHECK(!conv_jit_costs(p, Isa::avx512_core_vnni).unsafe);
 }
 
 TEST_CASE("jit conv: names, exact path selection and declines", "[kernels][conv][jit]") {
@@ -360,10 +435,12 @@ TEST_CASE("jit conv: names, exact path selection and declines", "[kernels][conv]
     REQUIRE(k);
     CHECK(k->exec_type() == "jit_avx2_1x1_I8");
     CHECK(k->name().rfind("conv_avx2_1x1_u8s8u8_", 0) == 0);
-    // 100 + 100 > 128, same sign: unsafe, so the exact path; VNNI stays plain.
+    // 100 + 100 > 128, same sign: unsafe, so an exact path; VNNI stays plain. On a 1x1 layer the
+    // cost model puts even a full correction (1.7x) before the split weights (2x).
     p.weights.assign(size_t(p.desc.wei_elems()), 100);
-    CHECK(make_conv_jit_kernel(p, Isa::avx2, why)->exec_type() == "jit_avx2_1x1_exact_I8");
-    CHECK(make_conv_jit_kernel(p, Isa::sse42, why)->exec_type() == "jit_sse42_1x1_exact_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx2, why)->exec_type() == "jit_avx2_1x1_fixup_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx2, why, ConvJitPath::exact)->exec_type() == "jit_avx2_1x1_exact_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::sse42, why, ConvJitPath::exact)->exec_type() == "jit_sse42_1x1_exact_I8");
     CHECK(make_conv_jit_kernel(p, Isa::sse42, why, ConvJitPath::fixup)->exec_type() == "jit_sse42_1x1_fixup_I8");
     CHECK(make_conv_jit_kernel(p, Isa::avx512_core_vnni, why)->exec_type() == "jit_avx512_vnni_1x1_I8");
     CHECK(make_conv_jit_kernel(p, Isa::avx_vnni, why)->exec_type() == "jit_avx_vnni_1x1_I8");
