@@ -21,8 +21,9 @@ namespace cp = conv_pack;
 namespace cj = conv_jit;
 
 // A flat (1x1, stride 1) conv cuts its pixels into chunks of at most
-// kFlatChunk, of equal size (they differ by one pixel at most: a short last
-// chunk would leave one thread idle at the end). When that leaves fewer than
+// kFlatChunk, as equal as whole register blocks allow (they differ by one
+// block at most: a short last chunk would leave one thread idle at the end;
+// a chunk ending in a partial block runs a latency-bound tail). When that leaves fewer than
 // kMinUnits units (batch 1 on 14x14 or 7x7: a handful of channel blocks), the
 // chunks get smaller, down to kMinFlatChunk pixels, so that 2..16 threads
 // still get balanced shares. 32 rather than 16: units differ in cost (cold
