@@ -1,31 +1,9 @@
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
 
+#include "kernels/conv/conv1x1_as_matmul.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
 
 namespace octet::kernels {
-namespace {
-
-class AmxConv1x1Kernel final : public ConvKernel {
-public:
-    explicit AmxConv1x1Kernel(std::unique_ptr<MatmulKernel> mm, const ConvDesc& d)
-        : mm_(std::move(mm)), name_("conv_amx_1x1_" + to_string(d)) {}
-    std::string exec_type() const override { return "jit_amx_1x1_I8"; }
-    std::string name() const override { return name_; }
-    int64_t work_units() const override { return mm_->work_units(); }
-    void run(const ConvArgs& args, int64_t begin, int64_t end) const override {
-        MatmulArgs m;
-        m.a = args.src;
-        m.residual = args.residual;
-        m.dst = args.dst;
-        mm_->run(m, begin, end);
-    }
-
-private:
-    std::unique_ptr<MatmulKernel> mm_;
-    std::string name_;
-};
-
-}  // namespace
 
 std::unique_ptr<ConvKernel> make_conv_amx_1x1_kernel(const ConvProblem& p, jit::Isa isa, std::string& why) {
     const ConvDesc& d = p.desc;
@@ -43,19 +21,10 @@ std::unique_ptr<ConvKernel> make_conv_amx_1x1_kernel(const ConvProblem& p, jit::
               std::to_string(d.wei_elems());
         return nullptr;
     }
-    MatmulProblem m;
-    m.desc.m = d.mb * d.oh * d.ow;
-    m.desc.k = d.ic;
-    m.desc.n = d.oc;
-    m.a_type = p.src_type;
-    m.a_zero_point = p.src_zero_point;
-    m.b.resize(size_t(d.ic * d.oc));
-    for (int64_t oc = 0; oc < d.oc; ++oc)
-        for (int64_t ic = 0; ic < d.ic; ++ic) m.b[size_t(ic * d.oc + oc)] = p.weights[size_t(oc * d.ic + ic)];
-    m.epilogue = p.epilogue;
+    const MatmulProblem m = conv1x1_matmul_problem(p);  // stride 1: no source grid
     auto mm = make_matmul_amx_kernel(m, isa, why);
     if (!mm) return nullptr;
-    return std::make_unique<AmxConv1x1Kernel>(std::move(mm), d);
+    return conv_on_matmul_kernel(std::move(mm), "jit_amx_1x1_I8", "conv_amx_1x1_" + to_string(d));
 }
 
 }  // namespace octet::kernels

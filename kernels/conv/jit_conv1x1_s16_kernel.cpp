@@ -2,36 +2,12 @@
 
 #include <cstdio>
 
+#include "kernels/conv/conv1x1_as_matmul.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/pack.hpp"
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 
 namespace octet::kernels {
-namespace {
-
-class Conv1x1S16Kernel final : public ConvKernel {
-public:
-    Conv1x1S16Kernel(std::unique_ptr<MatmulKernel> mm, const ConvDesc& d, jit::Isa isa)
-        : mm_(std::move(mm)),
-          exec_type_(std::string("jit_") + jit::exec_isa_tag(isa) + "_1x1_s16_I8"),
-          name_(std::string("conv_") + jit::isa_name(isa) + "_1x1_s16_" + to_string(d)) {}
-    std::string exec_type() const override { return exec_type_; }
-    std::string name() const override { return name_; }
-    int64_t work_units() const override { return mm_->work_units(); }
-    void run(const ConvArgs& args, int64_t begin, int64_t end) const override {
-        MatmulArgs m;
-        m.a = args.src;
-        m.residual = args.residual;
-        m.dst = args.dst;
-        mm_->run(m, begin, end);
-    }
-
-private:
-    std::unique_ptr<MatmulKernel> mm_;
-    std::string exec_type_, name_;
-};
-
-}  // namespace
 
 std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel(const ConvProblem& p, jit::Isa isa, std::string& why) {
     const ConvDesc& d = p.desc;
@@ -56,29 +32,14 @@ std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel(const ConvProblem& p, jit::
         why = "a single output pixel (the matmul's M = 1 path has no s16 A)";
         return nullptr;
     }
-    MatmulProblem m;
-    m.desc.m = d.mb * d.oh * d.ow;
-    m.desc.k = d.ic;
-    m.desc.n = d.oc;
-    m.a_type = p.src_type;
-    m.a_zero_point = p.src_zero_point;
-    m.b.resize(size_t(d.ic * d.oc));
-    for (int64_t oc = 0; oc < d.oc; ++oc)
-        for (int64_t ic = 0; ic < d.ic; ++ic) m.b[size_t(ic * d.oc + oc)] = p.weights[size_t(oc * d.ic + ic)];
-    m.epilogue = p.epilogue;
-    if (d.sh != 1 || d.sw != 1 || d.oh != d.ih || d.ow != d.iw) {
-        m.a_grid_w = d.ow;
-        m.a_grid_h = d.oh;
-        m.a_x_stride = d.sw * d.ic;
-        m.a_y_stride = d.sh * d.iw * d.ic;
-        m.a_img_stride = d.ih * d.iw * d.ic;
-    }
+    const MatmulProblem m = conv1x1_matmul_problem(p);
     auto mm = make_matmul_jit_kernel(m, isa, why);
     if (!mm) {
         why = "the s16 matmul declined: " + why;
         return nullptr;
     }
-    return std::make_unique<Conv1x1S16Kernel>(std::move(mm), d, isa);
+    return conv_on_matmul_kernel(std::move(mm), std::string("jit_") + jit::exec_isa_tag(isa) + "_1x1_s16_I8",
+                                 std::string("conv_") + jit::isa_name(isa) + "_1x1_s16_" + to_string(d));
 }
 
 std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel_auto(const ConvProblem& p, jit::Isa isa, std::string& why) {

@@ -78,27 +78,42 @@ ConvProblem make_problem(const std::string& desc, const Variant& v, std::mt19937
     return p;
 }
 
+// Random source (and residual) for p in guarded buffers, the reference's
+// output, and a guarded destination.
+struct DwData {
+    DwData(const ConvProblem& p, std::mt19937& rng)
+        : sum(p.epilogue.sum_op()),
+          src_b(size_t(p.desc.src_elems()) * ir::elem_size(p.src_type)),
+          dst_b(size_t(p.desc.dst_elems()) * ir::elem_size(p.epilogue.dst_type)),
+          res_b(sum ? size_t(p.desc.dst_elems()) * ir::elem_size(sum->sum_type) : 0),
+          src(src_b), res(res_b ? res_b : 1), dst(dst_b), expect(dst_b) {
+        const auto s = random_bytes(src_b, rng);
+        std::memcpy(src.data(), s.data(), src_b);
+        std::vector<uint8_t> r = random_bytes(res_b, rng);
+        if (sum && sum->sum_type == ElemType::f32)
+            for (size_t i = 0; i < res_b / 4; ++i) {
+                const float x = float(int(r[i * 4]) - 100) * 0.37f;
+                std::memcpy(&r[i * 4], &x, 4);
+            }
+        if (res_b) std::memcpy(res.data(), r.data(), res_b);
+        ref::conv_int8(p.desc, p.src_type, src.data(), p.weights.data(), p.src_zero_point, p.epilogue, residual(),
+                       expect.data());
+    }
+    uint8_t* residual() { return sum ? res.data() : nullptr; }
+    ConvArgs args() { return ConvArgs{src.data(), residual(), dst.data()}; }
+    bool dst_is_expected() { return std::memcmp(dst.data(), expect.data(), dst_b) == 0; }
+
+    const ir::PostOp* sum;
+    size_t src_b, dst_b, res_b;
+    GuardedBuffer src, res, dst;
+    std::vector<uint8_t> expect;
+};
+
 // Runs p at every ISA this machine executes (bit-exact vs the reference) and
 // generates it at the others; returns the number of ISAs executed.
 int check_problem(const ConvProblem& p, std::mt19937& rng, bool print_isas) {
     const ConvDesc& d = p.desc;
-    const size_t src_b = size_t(d.src_elems()) * ir::elem_size(p.src_type);
-    const size_t dst_b = size_t(d.dst_elems()) * ir::elem_size(p.epilogue.dst_type);
-    const ir::PostOp* sum = p.epilogue.sum_op();
-    const size_t res_b = sum ? size_t(d.dst_elems()) * ir::elem_size(sum->sum_type) : 0;
-    GuardedBuffer src(src_b), res(res_b ? res_b : 1), dst(dst_b);
-    const auto s = random_bytes(src_b, rng);
-    std::memcpy(src.data(), s.data(), src_b);
-    std::vector<uint8_t> r = random_bytes(res_b, rng);
-    if (sum && sum->sum_type == ElemType::f32)
-        for (size_t i = 0; i < res_b / 4; ++i) {
-            const float x = float(int(r[i * 4]) - 100) * 0.37f;
-            std::memcpy(&r[i * 4], &x, 4);
-        }
-    if (res_b) std::memcpy(res.data(), r.data(), res_b);
-    std::vector<uint8_t> expect(dst_b);
-    ref::conv_int8(d, p.src_type, src.data(), p.weights.data(), p.src_zero_point, p.epilogue,
-                   sum ? res.data() : nullptr, expect.data());
+    DwData t(p, rng);
 
     const auto run_isas = executed_isas();
     int executed = 0;
@@ -109,14 +124,14 @@ int check_problem(const ConvProblem& p, std::mt19937& rng, bool print_isas) {
         REQUIRE(k);
         CHECK(k->exec_type().find("_dw_I8") != std::string::npos);
         if (std::find(run_isas.begin(), run_isas.end(), isa) == run_isas.end()) continue;  // generate only
-        std::memset(dst.data(), 0xA5, dst_b);
+        std::memset(t.dst.data(), 0xA5, t.dst_b);
         // Split the work as two threads would.
         const int64_t mid = k->work_units() / 2;
-        ConvArgs a{src.data(), sum ? res.data() : nullptr, dst.data()};
+        const ConvArgs a = t.args();
         k->run(a, 0, mid);
         k->run(a, mid, k->work_units());
         INFO("exec " << k->exec_type() << " " << k->name());
-        REQUIRE(std::memcmp(dst.data(), expect.data(), dst_b) == 0);
+        REQUIRE(t.dst_is_expected());
         emu::note_case(isa, k->exec_type());
         if (print_isas) std::printf("  dw jit executed at %s (%s)\n", jit::isa_name(isa), k->exec_type().c_str());
         ++executed;
@@ -285,23 +300,7 @@ TEST_CASE("dw jit: rows cut into channel blocks, units run one by one", "[kernel
     for (const auto& [desc, v] : cases) {
         const ConvProblem p = make_problem(desc, v, rng);
         const ConvDesc& d = p.desc;
-        const size_t src_b = size_t(d.src_elems()) * ir::elem_size(p.src_type);
-        const size_t dst_b = size_t(d.dst_elems()) * ir::elem_size(p.epilogue.dst_type);
-        const ir::PostOp* sum = p.epilogue.sum_op();
-        const size_t res_b = sum ? size_t(d.dst_elems()) * ir::elem_size(sum->sum_type) : 0;
-        GuardedBuffer src(src_b), res(res_b ? res_b : 1), dst(dst_b);
-        const auto s = random_bytes(src_b, rng);
-        std::memcpy(src.data(), s.data(), src_b);
-        std::vector<uint8_t> r = random_bytes(res_b, rng);
-        if (sum && sum->sum_type == ElemType::f32)
-            for (size_t i = 0; i < res_b / 4; ++i) {
-                const float x = float(int(r[i * 4]) - 100) * 0.37f;
-                std::memcpy(&r[i * 4], &x, 4);
-            }
-        if (res_b) std::memcpy(res.data(), r.data(), res_b);
-        std::vector<uint8_t> expect(dst_b);
-        ref::conv_int8(d, p.src_type, src.data(), p.weights.data(), p.src_zero_point, p.epilogue,
-                       sum ? res.data() : nullptr, expect.data());
+        DwData t(p, rng);
         for (Isa isa : executed_isas()) {
             std::string why;
             auto k = make_conv_dw_jit_kernel(p, isa, why);
@@ -309,10 +308,10 @@ TEST_CASE("dw jit: rows cut into channel blocks, units run one by one", "[kernel
             REQUIRE(k);
             // Every ISA's channel step (<= 64) leaves several blocks here.
             CHECK(k->work_units() > d.mb * d.oh);
-            std::memset(dst.data(), 0xA5, dst_b);
-            const ConvArgs a{src.data(), sum ? res.data() : nullptr, dst.data()};
+            std::memset(t.dst.data(), 0xA5, t.dst_b);
+            const ConvArgs a = t.args();
             for (int64_t u = k->work_units() - 1; u >= 0; --u) k->run(a, u, u + 1);
-            REQUIRE(std::memcmp(dst.data(), expect.data(), dst_b) == 0);
+            REQUIRE(t.dst_is_expected());
             ++executed;
         }
     }
