@@ -9,16 +9,25 @@
 
 namespace octet::kernels {
 
+bool conv_1x1_s16_shape(const ConvDesc& d, std::string& why) {
+    if (d.kh != 1 || d.kw != 1 || d.g != 1 || d.ph != 0 || d.pw != 0 || d.ph_end > 0 || d.pw_end > 0) {
+        why = "not a 1x1 unpadded ungrouped convolution";
+        return false;
+    }
+    if (d.mb * d.oh * d.ow < 2) {
+        why = "a single output pixel (the matmul's M = 1 path has no s16 A)";
+        return false;
+    }
+    return true;
+}
+
 std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel(const ConvProblem& p, jit::Isa isa, std::string& why) {
     const ConvDesc& d = p.desc;
     if (isa == jit::Isa::amx || isa == jit::Isa::avx_vnni || isa == jit::Isa::avx512_core_vnni) {
         why = std::string(jit::isa_name(isa)) + " has VNNI: the direct kernel is exact at full speed";
         return nullptr;
     }
-    if (d.kh != 1 || d.kw != 1 || d.g != 1 || d.ph != 0 || d.pw != 0 || d.ph_end > 0 || d.pw_end > 0) {
-        why = "not a 1x1 unpadded ungrouped convolution";
-        return nullptr;
-    }
+    if (!conv_1x1_s16_shape(d, why)) return nullptr;
     if (int64_t(p.weights.size()) != d.wei_elems()) {
         why = "weights have " + std::to_string(p.weights.size()) + " values, the descriptor " +
               std::to_string(d.wei_elems());
@@ -26,10 +35,6 @@ std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel(const ConvProblem& p, jit::
     }
     if (conv_pack::analyze_pairs(d, p.weights.data()).unsafe == 0) {
         why = "every weight pair is safe: the direct kernel's fast path";
-        return nullptr;
-    }
-    if (d.mb * d.oh * d.ow < 2) {
-        why = "a single output pixel (the matmul's M = 1 path has no s16 A)";
         return nullptr;
     }
     const MatmulProblem m = conv1x1_matmul_problem(p);

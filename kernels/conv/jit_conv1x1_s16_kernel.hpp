@@ -20,6 +20,9 @@
 
 namespace octet::kernels {
 
+// The shapes the route takes (why says what else it is); the cost model asks too.
+bool conv_1x1_s16_shape(const ConvDesc& d, std::string& why);
+
 // The kernel whenever the shape allows it (nullptr + why otherwise): VNNI ISAs,
 // kernels other than 1×1, groups, padding and all-safe weights decline.
 std::unique_ptr<ConvKernel> make_conv_1x1_s16_kernel(const ConvProblem& p, jit::Isa isa, std::string& why);

@@ -79,17 +79,6 @@ double fixup_cost(const ConvDesc& d, double density) {
 }
 double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
 double exact_cost(const ConvDesc&) { return kExactCost; }
-bool s16_shape(const ConvDesc& d, std::string& why) {
-    if (d.kh != 1 || d.kw != 1 || d.g != 1 || d.ph != 0 || d.pw != 0 || d.ph_end > 0 || d.pw_end > 0) {
-        why = "not 1x1 unpadded ungrouped";
-        return false;
-    }
-    if (d.mb * d.oh * d.ow < 2) {
-        why = "one output pixel";
-        return false;
-    }
-    return true;
-}
 
 std::string shape_tag(const ConvDesc& d) {
     auto s = [](int64_t v) { return std::to_string(v); };
@@ -373,7 +362,7 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
     // The s16 costs are AVX2 / SSE4.2 measurements (the no-VNNI targets); AVX-512 without
     // VNNI keeps fixup / exact until measured (ConvJitPath::s16 still builds it there).
     if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
-    else if (s16_shape(d, s16_why)) {
+    else if (conv_1x1_s16_shape(d, s16_why)) {
         c.s16 = s16_cost(d);
         if (c.s16 < (c.best == ConvJitPath::fixup ? c.fixup : c.exact)) c.best = ConvJitPath::s16;
     }
