@@ -364,7 +364,9 @@ std::shared_ptr<const Executable> make_nearest(const ir::Graph& g, const ir::Nod
 // dequantize_range). The kernel always runs on the logical NCHW view (the
 // f32 side's layout; per-channel vectors stay on their axis); with the int8
 // side NHWC, the int8 tensor is what gets reordered: one byte per element
-// instead of four (the network input's Quantize moved 4x less).
+// instead of four (the network input's Quantize moved 4x less), by the
+// generated permute (a 3-channel image: its interleave form, 16 pixels per
+// step) where it takes the shape, else by reorder().
 class ConvertExec : public Executable {
 public:
     ConvertExec(const ir::Graph& g, const ir::Node& n, bool nhwc, jit::Isa isa) : nhwc_(nhwc) {
@@ -374,6 +376,13 @@ public:
             int8_type_ = n.outputs.at(0).type;
             k_ = kernels::create_quantize_kernel(kernels::quantize_problem_of(n, shape_, int8_type_), isa);
             quantize_ = true;
+            if (nhwc_ && shape_.size() == 4) {
+                std::string why;
+                to_nhwc_ = kernels::make_permute_jit_kernel(
+                    kernels::PermuteProblem{std::vector<int64_t>(shape_.begin(), shape_.end()), {0, 2, 3, 1},
+                                            int8_type_, n.name + "_to_nhwc"},
+                    isa, why);
+            }
         } else {
             int8_type_ = in.type;
             k_ = kernels::create_dequantize_kernel(kernels::dequantize_problem_of(n, shape_, in.type), isa);
@@ -396,11 +405,19 @@ public:
             }
         }
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
-        if (nhwc_ && quantize_) reorder(pool, tmp.raw(), out[0].raw(), shape_, es, true);
+        if (nhwc_ && quantize_) {
+            if (to_nhwc_) {
+                const kernels::PermuteArgs pa{tmp.raw(), out[0].raw()};
+                pool.parallel_for(to_nhwc_->work_units(), [&](int64_t b, int64_t e) { to_nhwc_->run(pa, b, e); });
+            } else {
+                reorder(pool, tmp.raw(), out[0].raw(), shape_, es, true);
+            }
+        }
     }
 
 private:
     std::unique_ptr<kernels::EltwiseKernel> k_;
+    std::unique_ptr<kernels::PermuteKernel> to_nhwc_;  // null: reorder()
     ir::Shape shape_;  // logical NCHW
     ir::ElemType int8_type_ = ir::ElemType::u8;
     bool nhwc_, quantize_ = false;

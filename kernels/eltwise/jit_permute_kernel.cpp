@@ -33,11 +33,12 @@ public:
         c.dst_row = row_bytes_;  // the output is dense
         c.src_elem = g.src_strides[r - 1];
         src_row_ = c.src_row;
-        const bool gather = c.src_elem != 1;
-        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (gather ? "_gather" : "") + "_I8";
+        const rc::Form form = rc::form_of(c);
+        const char* tag = form == rc::Form::contiguous ? "" : form == rc::Form::gather ? "_gather" : "_interleave";
+        exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + tag + "_I8";
         std::string dims;
         for (int64_t d : g.dims) dims += (dims.empty() ? "" : "x") + std::to_string(d);
-        c.name = std::string("permute_") + jit::exec_isa_tag(isa) + (gather ? "_gather_" : "_rows_") +
+        c.name = std::string("permute_") + jit::exec_isa_tag(isa) + (*tag ? tag : "_rows") + "_" +
                  ir::to_string(p.type) + "_" + dims;
         name_ = c.name + (p.name.empty() ? "" : "_" + p.name);
         gen_ = rc::make_generator(isa, c);

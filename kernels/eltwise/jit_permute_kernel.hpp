@@ -12,6 +12,9 @@
 //           AVX-512, 16/8/4/2/1-byte moves below);
 //   gather  (jit_<isa>_gather_I8): the innermost dim moves, each output byte is
 //           read with the input stride (scalar moves, unrolled by 8).
+//   interleave (jit_<isa>_interleave_I8): the innermost dim moves, has 2-4
+//           elements and the next one is contiguous in the input (NCHW -> NHWC
+//           of a 3-channel image): 16 rows at a time from one xmm per plane.
 // Work units: outer index × blocks of rows (about 16 KiB of output each), so
 // any split gives the same bytes.
 #include <cstdint>

@@ -110,6 +110,75 @@ private:
         for (int j = 0; j < int(c_.row_bytes % kUnroll); ++j) one(j);
     }
 
+    void xload(const Xmm& x, const Address& a) { if constexpr (Traits::is_vex) vmovdqu(x, a); else movdqu(x, a); }
+    void xstore(const Address& a, const Xmm& x) { if constexpr (Traits::is_vex) vmovdqu(a, x); else movdqu(a, x); }
+    enum class Op { lbw, hbw, lwd, hwd, shuf, orr };
+    // d = op(a, b): VEX three-operand above SSE4.2, a copy of a first below.
+    void xop(Op op, const Xmm& d, const Xmm& a, const Operand& b) {
+        if constexpr (Traits::is_vex) {
+            switch (op) {
+            case Op::lbw: vpunpcklbw(d, a, b); break;
+            case Op::hbw: vpunpckhbw(d, a, b); break;
+            case Op::lwd: vpunpcklwd(d, a, b); break;
+            case Op::hwd: vpunpckhwd(d, a, b); break;
+            case Op::shuf: vpshufb(d, a, b); break;
+            case Op::orr: vpor(d, a, b); break;
+            }
+        } else {
+            if (d.getIdx() != a.getIdx()) movdqa(d, a);
+            switch (op) {
+            case Op::lbw: punpcklbw(d, b); break;
+            case Op::hbw: punpckhbw(d, b); break;
+            case Op::lwd: punpcklwd(d, b); break;
+            case Op::hwd: punpckhwd(d, b); break;
+            case Op::shuf: pshufb(d, b); break;
+            case Op::orr: por(d, b); break;
+            }
+        }
+    }
+
+    // 16 rows of row_bytes (2-4) bytes from row_bytes planes at reg_src + j·src_elem.
+    void interleave16() {
+        const int nplanes = int(c_.row_bytes);
+        for (int j = 0; j < nplanes; ++j) xload(Xmm(j), ptr[reg_src + int(j * c_.src_elem)]);
+        if (nplanes == 2) {
+            xop(Op::lbw, Xmm(4), Xmm(0), Xmm(1));
+            xop(Op::hbw, Xmm(5), Xmm(0), Xmm(1));
+            xstore(ptr[reg_dst], Xmm(4));
+            xstore(ptr[reg_dst + 16], Xmm(5));
+        } else if (nplanes == 4) {
+            xop(Op::lbw, Xmm(4), Xmm(0), Xmm(1));  // (a, b) pairs of rows 0-7
+            xop(Op::hbw, Xmm(5), Xmm(0), Xmm(1));  // rows 8-15
+            xop(Op::lbw, Xmm(6), Xmm(2), Xmm(3));  // (c, d) pairs
+            xop(Op::hbw, Xmm(7), Xmm(2), Xmm(3));
+            xop(Op::lwd, Xmm(0), Xmm(4), Xmm(6));  // rows 0-3
+            xop(Op::hwd, Xmm(1), Xmm(4), Xmm(6));  // rows 4-7
+            xop(Op::lwd, Xmm(2), Xmm(5), Xmm(7));
+            xop(Op::hwd, Xmm(3), Xmm(5), Xmm(7));
+            for (int k = 0; k < 4; ++k) xstore(ptr[reg_dst + 16 * k], Xmm(k));
+        } else {  // 3: byte 16k+i of the output is plane (16k+i)%3, row (16k+i)/3
+            for (int k = 0; k < 3; ++k) {
+                xop(Op::shuf, Xmm(4), Xmm(0), ptr[rip + masks_ + (3 * k) * 16]);
+                for (int j = 1; j < 3; ++j) {
+                    xop(Op::shuf, Xmm(5), Xmm(j), ptr[rip + masks_ + (3 * k + j) * 16]);
+                    xop(Op::orr, Xmm(4), Xmm(4), Xmm(5));
+                }
+                xstore(ptr[reg_dst + 16 * k], Xmm(4));
+            }
+        }
+    }
+
+    void emit_masks() {
+        align(16);
+        L(masks_);
+        for (int k = 0; k < 3; ++k)
+            for (int j = 0; j < 3; ++j)
+                for (int i = 0; i < 16; ++i) {
+                    const int o = 16 * k + i;
+                    db(o % 3 == j ? uint8_t(o / 3) : uint8_t(0x80));
+                }
+    }
+
     void generate() override {
         preamble();
         mov(reg_src, ptr[abi_param1 + offsetof(Call, src)]);
@@ -117,7 +186,23 @@ private:
         mov(reg_rows, ptr[abi_param1 + offsetof(Call, rows)]);
         mov(reg_src_row, c_.src_row);
         mov(reg_dst_row, c_.dst_row);
-        const bool contiguous = c_.src_elem == 1;
+        const Form form = form_of(c_);
+        const bool contiguous = form == Form::contiguous;
+        Label row, done;
+        if (form == Form::interleave) {
+            Label group, rest;
+            L(group);
+            cmp(reg_rows, 16);
+            jl(rest, T_NEAR);
+            interleave16();
+            add(reg_src, 16);
+            add(reg_dst, int(16 * c_.row_bytes));
+            sub(reg_rows, 16);
+            jmp(group, T_NEAR);
+            L(rest);
+            test(reg_rows, reg_rows);
+            jz(done, T_NEAR);  // else the last rows are gathered below
+        }
         if (contiguous) {
             if constexpr (Traits::has_mask) {
                 const int64_t tail = c_.row_bytes % vlen;
@@ -127,17 +212,19 @@ private:
         } else {
             mov(reg_step, 8 * c_.src_elem);
         }
-        Label row;
         L(row);
         if (contiguous) copy_contiguous_row(); else copy_gather_row();
         add(reg_src, reg_src_row);
         add(reg_dst, reg_dst_row);
         dec(reg_rows);
         jnz(row, T_NEAR);
+        L(done);
         postamble();
+        if (form == Form::interleave && c_.row_bytes == 3) emit_masks();
     }
 
     Config c_;
+    Label masks_;
 };
 
 std::unique_ptr<jit::Generator> make_generator_for(Isa isa, const Config& c) {
@@ -151,6 +238,12 @@ std::unique_ptr<jit::Generator> make_generator_for(Isa isa, const Config& c) {
 }
 
 }  // namespace
+
+Form form_of(const Config& c) {
+    if (c.src_elem == 1) return Form::contiguous;
+    if (c.src_row == 1 && c.dst_row == c.row_bytes && c.row_bytes >= 2 && c.row_bytes <= 4) return Form::interleave;
+    return Form::gather;
+}
 
 std::unique_ptr<jit::Generator> make_generator(Isa isa, const Config& c) {
     if (c.row_bytes < 1 || c.src_elem < 1 || c.src_elem >= (int64_t(1) << 28))

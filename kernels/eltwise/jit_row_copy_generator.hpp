@@ -7,6 +7,13 @@
 //              opmask on AVX-512, 16/8/4/2/1-byte moves below);
 //   gather     (src_elem > 1): byte j of a row is read at src + j·src_elem
 //              (scalar moves unrolled by 8: a permute whose innermost dim moves).
+//   interleave (src_elem > 1, src_row == 1, dense rows of 2-4 bytes: the
+//              NCHW -> NHWC reorder of a network input with 3 channels): the
+//              rows' bytes are row_bytes source planes read 16 rows at a time,
+//              one xmm per plane, and interleaved with unpacks (2, 4 planes) or
+//              pshufb masks (3 planes); rows past the last 16 are gathered. The
+//              gather form moved one byte per instruction pair, a third of the
+//              network input's quantize step.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +38,9 @@ struct Call {
 };
 
 using Fn = void(const Call*);
+
+enum class Form { contiguous, gather, interleave };
+Form form_of(const Config& c);
 
 // UnsupportedError when a stride is beyond the generated addressing (src_elem·8 >= 2^31).
 std::unique_ptr<jit::Generator> make_generator(jit::Isa isa, const Config& c);

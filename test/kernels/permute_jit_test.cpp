@@ -1,7 +1,7 @@
 // The JIT int8 permute (kernels/eltwise/jit_permute_kernel.hpp): bit-exact
 // (memcmp) with the reference Transpose (kernels/ref) over ranks 1-5, every
 // order of rank <= 4, size-1 dims, row tails around each vector width and the
-// gather variant, at every ISA, with src and dst ending right before a PROT_NONE
+// gather and interleave variants, at every ISA, with src and dst ending right before a PROT_NONE
 // page and every split of the work units.
 #include <catch2/catch.hpp>
 
@@ -67,6 +67,15 @@ int check_permute(const std::vector<int64_t>& shape, const std::vector<int64_t>&
     return ran;
 }
 
+// The variant the kernel should pick for a problem (jit_permute_kernel.hpp).
+const char* expected_variant(const std::vector<int64_t>& shape, const std::vector<int64_t>& order) {
+    const PermuteGeometry g = normalize_permute(shape, order);
+    const size_t r = g.dims.size();
+    if (g.src_strides[r - 1] == 1) return nullptr;
+    if (r >= 2 && g.src_strides[r - 2] == 1 && g.dims[r - 1] >= 2 && g.dims[r - 1] <= 4) return "_interleave_";
+    return "_gather_";
+}
+
 }  // namespace
 
 TEST_CASE("permute jit: normalization drops unit dims and merges adjacent ones", "[kernels][permute][jit]") {
@@ -101,8 +110,7 @@ TEST_CASE("permute jit: bit-exact sweep over orders, tails and variants", "[kern
     int perm = 0;
     do {
         if (emu_lane && perm++ % 3) continue;
-        const char* variant = order[3] == 3 ? nullptr : "_gather_";
-        ran += check_permute({2, 3, 5, 17}, order, ir::ElemType::u8, rng, isas, variant);
+        ran += check_permute({2, 3, 5, 17}, order, ir::ElemType::u8, rng, isas, expected_variant({2, 3, 5, 17}, order));
     } while (std::next_permutation(order.begin(), order.end()));
     // Rank 1, 2, 5, size-1 dims, a single element.
     ran += check_permute({37}, {0}, ir::ElemType::u8, rng, isas, nullptr);
@@ -124,4 +132,27 @@ TEST_CASE("permute jit: BERT attention shapes split over many work units", "[ker
     CHECK(check_permute({1, 128, 12, 64}, {0, 2, 1, 3}, ir::ElemType::s8, rng, isas, "jit_") > 0);
     CHECK(check_permute({1, 12, 128, 64}, {0, 2, 1, 3}, ir::ElemType::s8, rng, isas, "jit_") > 0);
     CHECK(check_permute({1, 12, 128, 64}, {0, 1, 3, 2}, ir::ElemType::s8, rng, isas, "_gather_") > 0);
+}
+
+TEST_CASE("permute jit: NCHW to NHWC with 2-5 channels (interleave and gather)", "[kernels][permute][jit][emu]") {
+    const std::vector<Isa> isas = kernel_test::executed_isas();
+    const bool emu_lane = emu::in_emu_lane();
+    std::mt19937 rng(17);
+    int ran = 0, interleaved = 0;
+    const std::vector<int64_t> nhwc = {0, 2, 3, 1};
+    // Pixel counts around the 16-row group (2 groups + tails), a 2-D image and a network input.
+    for (int64_t c : {2, 3, 4, 5})
+        for (std::vector<int64_t> hw : std::vector<std::vector<int64_t>>{
+                 {1, 2}, {1, 15}, {1, 16}, {1, 17}, {1, 31}, {1, 33}, {7, 9}, {5, 64}, {224, 224}}) {
+            if (emu_lane && hw[0] * hw[1] > 64) continue;
+            for (int64_t n : {1, 2}) {
+                const std::vector<int64_t> shape = {n, c, hw[0], hw[1]};
+                const char* want = expected_variant(shape, nhwc);
+                if (c <= 4) REQUIRE(want == std::string("_interleave_"));
+                ran += check_permute(shape, nhwc, c == 3 ? ir::ElemType::u8 : ir::ElemType::s8, rng, isas, want);
+                interleaved += c <= 4;
+            }
+        }
+    std::printf("permute jit NCHW->NHWC: %d cases, %d interleaved problems\n", ran, interleaved);
+    CHECK(interleaved > 0);
 }
