@@ -328,7 +328,31 @@ private:
                 use_perm_ = true;
             }
         }
-        for (int p = 0; p < ur_b && !group; ++p)
+        // AVX2, 2 full vectors to u8/s8: the 16 bytes of a pixel are packed
+        // together (vpackssdw, a byte pack, vpermd: 3 shuffle uops and one store
+        // instead of 6 and 2), and the saturating packs do the dst clamp.
+        const bool group2 = kIsa == Isa::avx2 && nb_ == 2 && c_.last_lanes == simd_w &&
+                            (s8_dst || e_.dst_type == ir::ElemType::u8);
+        if (group2) {
+            vmovdqu(W(1), ptr[rip + l_perm_]);
+            use_perm_ = true;
+        }
+        for (int p = 0; p < ur_b && group2; ++p) {
+            if constexpr (vex && !evex) {
+                for (int j = 0; j < nb_; ++j) {
+                    const int off = int(p * c_.oc + j * simd_w);
+                    post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
+                                  rsz ? reg_res + off * rsz : RegExp(reg_dst), c_.acc_abs_max);
+                }
+                // Dwords 0 and 4 of the byte-packed vector hold channels 0..3 and 4..7, 1 and 5 the next 8.
+                vpackssdw(acc(p, 0), acc(p, 0), acc(p, 1));
+                if (s8_dst) vpacksswb(acc(p, 0), acc(p, 0), acc(p, 0));
+                else vpackuswb(acc(p, 0), acc(p, 0), acc(p, 0));
+                vpermd(acc(p, 0), W(1), acc(p, 0));
+                vmovdqu(ptr[reg_dst + int(p * c_.oc * dsz)], Xmm(acc(p, 0).getIdx()));
+            }
+        }
+        for (int p = 0; p < ur_b && !group && !group2; ++p)
             for (int j = 0; j < nb_; ++j) {
                 const int off = int(p * c_.oc + j * simd_w);
                 const int lanes = j == nb_ - 1 ? c_.last_lanes : simd_w;
@@ -417,7 +441,10 @@ private:
         if (use_perm_) {
             align(64);
             L(l_perm_);
-            for (uint32_t i : {0u, 4u, 8u, 12u, 1u, 5u, 9u, 13u, 2u, 6u, 10u, 14u, 3u, 7u, 11u, 15u}) dd(i);
+            if constexpr (evex)
+                for (uint32_t i : {0u, 4u, 8u, 12u, 1u, 5u, 9u, 13u, 2u, 6u, 10u, 14u, 3u, 7u, 11u, 15u}) dd(i);
+            else
+                for (uint32_t i : {0u, 4u, 1u, 5u, 2u, 6u, 3u, 7u}) dd(i);
         }
         post_.emit_data();
     }

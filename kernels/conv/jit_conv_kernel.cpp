@@ -175,11 +175,14 @@ public:
         // Interior pixels of a first layer read a kernel row's (kx, ic) bytes as
         // one run of quads (jit_conv_generator.hpp, Conf::kwic_quads).
         // The taps are the interior ones, so the compensation (s8, zero points) is the interior class's.
-        if (vnni && !flat_ && !split_ && !fixup_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 &&
-            d_.kw > 1 && d_.kw * d_.ic <= 64) {
-            ConvDesc dv = d_;
-            dv.ic = d_.kw * d_.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]: the packing sees a 1-wide kernel
-            dv.kw = 1;
+        // Without VNNI (sse42/avx2; the AVX-512 chain is left as tuned) the fast
+        // chain needs every pmaddubsw pair of the flattened layout safe too (its
+        // pairs straddle the kx taps): conv1 then runs 6 quads a row instead of 7.
+        ConvDesc dv = d_;
+        dv.ic = d_.kw * d_.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]: the packing sees a 1-wide kernel
+        dv.kw = 1;
+        if (!flat_ && !split_ && !fixup_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 && d_.kw > 1 &&
+            d_.kw * d_.ic <= 64 && (vnni || (simd_w <= 8 && cp::analyze_pairs(dv, p.weights.data()).unsafe == 0))) {
             kwic_quads_ = cp::packed_icq(dv);
             kwic_packed_ = cp::pack_weights(dv, p.weights.data(), oc_block_, false);
             c.kwic_quads = kwic_quads_;
