@@ -273,7 +273,7 @@ private:
         bool interior = true;
         for (const auto& v : s.valid)
             for (bool b : v) interior = interior && b;
-        if (pairs_ && interior && n == simd_w) return emit_channels_pairs(s, n);
+        if (pairs_ && n == simd_w) return emit_channels_pairs(s, n, interior);
         for (int u = 0; u < ur; ++u) vzero(acc(u));
         if constexpr (Traits::has_mask) {
             if (n < simd_w) {
@@ -319,7 +319,7 @@ private:
         };
         int u = 0;
         if (group_narrow(n))
-            for (; u + 1 < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
+            for (; u < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
         for (; u < ur; ++u) {
             const RegExp dst = reg_dst_ox + reg_c * int(dsz) + int(u * d_.oc * int64_t(dsz));
             post_->apply(acc(u), jit::Channel::at(reg_c), n, res_at(u), dst);
@@ -339,6 +339,17 @@ private:
     void store_group(int u0, int g, int n, const ResAt& res_at) {
         if constexpr (Traits::is_vex && !Traits::has_mask) {
             for (int i = 0; i < g; ++i) post_->convert(acc(u0 + i), jit::Channel::at(reg_c), n, res_at(u0 + i), c_.acc_abs_max);
+            auto dst = [&](int u) { return ptr[reg_dst_ox + reg_c + int(u * d_.oc)]; };
+            if (g == 1) {
+                // One pixel: the emitter's narrowing, after the saturating convert.
+                const Xmm a(acc(u0).getIdx()), hi(t_idx_);
+                vextracti128(hi, acc(u0), 1);
+                vpackssdw(a, a, hi);
+                if (c_.epilogue.dst_type == ir::ElemType::s8) vpacksswb(a, a, a);
+                else vpackuswb(a, a, a);
+                vmovq(dst(u0), a);
+                return;
+            }
             // s32 lanes within the dst type's bounds: the s16 and byte packs are exact.
             const Vmm a = acc(u0), b = acc(u0 + 1), c = g > 2 ? acc(u0 + 2) : a, d = g > 3 ? acc(u0 + 3) : c;
             vpackssdw(a, a, b);              // per 128-bit half h: a[4h..4h+3], b[4h..4h+3] as s16
@@ -350,7 +361,6 @@ private:
             vmovdqu(idx, ptr[rip + perm_]);
             vpermd(a, idx, a);
             use_perm_ = true;
-            auto dst = [&](int u) { return ptr[reg_dst_ox + reg_c + int(u * d_.oc)]; };
             vmovq(dst(u0), Xmm(a.getIdx()));
             vmovhps(dst(u0 + 1), Xmm(a.getIdx()));
             if (g > 2) {
@@ -367,7 +377,7 @@ private:
     // time as row pairs (input rows iy, iy+1 interleaved at one column, one
     // vpmaddwd per kernel column: 3 instead of 4 for two rows of a 3-wide
     // kernel), an odd last row as column pairs.
-    void emit_channels_pairs(const Segment& s, int n) {
+    void emit_channels_pairs(const Segment& s, int n, bool interior) {
         const int ur = int(s.ur);
         const int64_t ic = d_.ic, sw = d_.sw, step = d_.dw + 1, np = pair_count(d_);
         const int64_t max_off = (ur - 1) * sw + (d_.kw - 1) * step;  // last input column of the block
@@ -412,15 +422,24 @@ private:
         std::map<int, int> vreg_of;
         for (int u = 0; u < ur; ++u)
             for (int64_t kx = 0; kx < d_.kw; ++kx) {
+                if (!s.valid[size_t(u)][size_t(kx)]) continue;
                 const int w = int(d_.kw + 2 * np + kx);
                 cols[u * sw + kx * step].push_back({u, w});
                 vreg_of.emplace(w, -1);
             }
         assign(vreg_of);
         // Column pairs: pair m (block columns 2m, 2m+1) -> (pixel u, weights d_.kw + a*np + j).
+        // A border pixel's odd row goes tap by tap: pair -(col+1) holds the
+        // widened column col -> (pixel, plain weights kx).
         std::map<int64_t, std::vector<std::pair<int, int>>> uses;
         std::map<int, int> hreg_of;
-        for (int u = 0; u < ur; ++u) {
+        for (int u = 0; u < ur && !interior; ++u)
+            for (int64_t kx = 0; kx < d_.kw; ++kx)
+                if (s.valid[size_t(u)][size_t(kx)]) {
+                    uses[-1 - (u * sw + kx * step)].push_back({u, int(kx)});
+                    hreg_of.emplace(int(kx), -1);
+                }
+        for (int u = 0; u < ur && interior; ++u) {
             const int64_t a = (u * sw) % 2, base = u * sw - a;
             int64_t last_m = -1;
             for (int64_t kx = 0; kx < d_.kw; ++kx) {
@@ -443,6 +462,8 @@ private:
                 interleave(ptr[reg_ks + reg_c + int(cu.first * ic)], ptr[reg_ks + reg_c + int(in_row + cu.first * ic)]);
                 for (const auto& uw : cu.second) madd_w(uw.first, x, vreg_of, uw.second, seen);
             }
+            for (int u = 0; u < ur; ++u)
+                if (!seen[size_t(u)]) vzero(acc(u));  // a pixel without a valid tap
             add(reg_ks, int(2 * in_row));
             add(reg_kw, int(2 * wrow));
             sub(reg_cnt, 2);
@@ -452,7 +473,9 @@ private:
             load_weights(hreg_of);
             for (const auto& mu : uses) {
                 const int64_t col = 2 * mu.first;
-                if (col + 1 <= max_off) {
+                if (mu.first < 0) {
+                    load_src(x, reg_ks + reg_c + int((-1 - mu.first) * ic), n);
+                } else if (col + 1 <= max_off) {
                     // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
                     interleave(ptr[reg_ks + reg_c + int(col * ic)], ptr[reg_ks + reg_c + int((col + 1) * ic)]);
                 } else {
@@ -461,6 +484,8 @@ private:
                 }
                 for (const auto& uw : mu.second) madd_w(uw.first, x, hreg_of, uw.second, seen);
             }
+            for (int u = 0; u < ur; ++u)
+                if (!seen[size_t(u)]) vzero(acc(u));
         };
         Label one_row, zero, done;
         mov(reg_ks, reg_src_ox);
