@@ -78,7 +78,8 @@ bool byte_lanes(const Conf& c, jit::Isa isa);
 // Both products are exact in s32 (|x| <= 255, |w| <= 128). Kernel rows go
 // two at a time as row pairs where they can: input rows iy, iy+1 interleaved
 // at one column, one vpmaddwd per kernel column (a 3x3 kernel: 3 + 2
-// multiply-adds per pixel instead of 3 x 2); an odd last row as column pairs.
+// multiply-adds per pixel instead of 3 x 2); an odd last row as column pairs
+// (border pixels: row pairs of their valid taps, an odd last row tap by tap).
 //
 // Packed weights, row by row (packed_row_units 4-byte units per kernel row):
 // [kw][cp] s32 lanes holding the s16 weight in the low half, then in column-pair
@@ -86,7 +87,7 @@ bool byte_lanes(const Conf& c, jit::Isa isa);
 // and [kw][cp] row pairs (w of row ky, w of row ky+1 at column kx);
 // in byte-lane form [kw][cp/64][4][64] s8.
 int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
-bool column_pairs(const Conf& c, jit::Isa isa);        // the column-pair form applies (interior pixels)
+bool column_pairs(const Conf& c, jit::Isa isa);        // the pair forms apply (full vectors)
 int64_t packed_row_units(const Conf& c, jit::Isa isa);
 // wei: plain [ic][kh][kw]; out: kh*packed_row_units zero-filled 4-byte units.
 void pack_weights(const Conf& c, jit::Isa isa, const int8_t* wei, int32_t* out);
