@@ -45,7 +45,7 @@ int64_t pair_count(const ConvDesc& d) { return d.ext_kw() / 2 + 1; }  // np: pai
 
 int64_t packed_row_units(const Conf& c, Isa isa) {
     const int64_t cp = packed_channels(c, isa);
-    return c.d.kw * cp + (column_pairs(c, isa) ? 2 * pair_count(c.d) * cp : 0);
+    return c.d.kw * cp + (column_pairs(c, isa) ? (2 * pair_count(c.d) + c.d.kw) * cp : 0);
 }
 
 void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
@@ -72,6 +72,12 @@ void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
                         }
                         out[ky * row + d.kw * cp + (a * np + j) * cp + ch] = int32_t(v);
                     }
+        // Row pairs: kernel rows ky (low half) and ky+1 (high half) at column kx.
+        for (int64_t ch = 0; ch < d.ic; ++ch)
+            for (int64_t ky = 0; ky + 1 < d.kh; ++ky)
+                for (int64_t kx = 0; kx < d.kw; ++kx)
+                    out[ky * row + (d.kw + 2 * np + kx) * cp + ch] =
+                        int32_t(w16(ch, ky, kx) | w16(ch, ky + 1, kx) << 16);
         return;
     }
     // Channel ch = 64b + 4j + k goes to byte k of lane j of vector k of block b.
@@ -267,7 +273,7 @@ private:
         bool interior = true;
         for (const auto& v : s.valid)
             for (bool b : v) interior = interior && b;
-        if (pairs_ && interior && n == simd_w) return emit_channels_pairs(s, n);
+        if (pairs_ && n == simd_w) return emit_channels_pairs(s, n, interior);
         for (int u = 0; u < ur; ++u) vzero(acc(u));
         if constexpr (Traits::has_mask) {
             if (n < simd_w) {
@@ -313,7 +319,7 @@ private:
         };
         int u = 0;
         if (group_narrow(n))
-            for (; u + 1 < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
+            for (; u < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
         for (; u < ur; ++u) {
             const RegExp dst = reg_dst_ox + reg_c * int(dsz) + int(u * d_.oc * int64_t(dsz));
             post_->apply(acc(u), jit::Channel::at(reg_c), n, res_at(u), dst);
@@ -332,7 +338,18 @@ private:
     template <typename ResAt>
     void store_group(int u0, int g, int n, const ResAt& res_at) {
         if constexpr (Traits::is_vex && !Traits::has_mask) {
-            for (int i = 0; i < g; ++i) post_->convert(acc(u0 + i), jit::Channel::at(reg_c), n, res_at(u0 + i));
+            for (int i = 0; i < g; ++i) post_->convert(acc(u0 + i), jit::Channel::at(reg_c), n, res_at(u0 + i), c_.acc_abs_max);
+            auto dst = [&](int u) { return ptr[reg_dst_ox + reg_c + int(u * d_.oc)]; };
+            if (g == 1) {
+                // One pixel: the emitter's narrowing, after the saturating convert.
+                const Xmm a(acc(u0).getIdx()), hi(t_idx_);
+                vextracti128(hi, acc(u0), 1);
+                vpackssdw(a, a, hi);
+                if (c_.epilogue.dst_type == ir::ElemType::s8) vpacksswb(a, a, a);
+                else vpackuswb(a, a, a);
+                vmovq(dst(u0), a);
+                return;
+            }
             // s32 lanes within the dst type's bounds: the s16 and byte packs are exact.
             const Vmm a = acc(u0), b = acc(u0 + 1), c = g > 2 ? acc(u0 + 2) : a, d = g > 3 ? acc(u0 + 3) : c;
             vpackssdw(a, a, b);              // per 128-bit half h: a[4h..4h+3], b[4h..4h+3] as s16
@@ -344,7 +361,6 @@ private:
             vmovdqu(idx, ptr[rip + perm_]);
             vpermd(a, idx, a);
             use_perm_ = true;
-            auto dst = [&](int u) { return ptr[reg_dst_ox + reg_c + int(u * d_.oc)]; };
             vmovq(dst(u0), Xmm(a.getIdx()));
             vmovhps(dst(u0 + 1), Xmm(a.getIdx()));
             if (g > 2) {
@@ -357,58 +373,150 @@ private:
     }
 
     // The column-pair form of emit_channels (jit_dw_generator.hpp): every tap of
-    // the block valid, n == simd_w channels from reg_c.
-    void emit_channels_pairs(const Segment& s, int n) {
+    // the block valid, n == simd_w channels from reg_c. Kernel rows go two at a
+    // time as row pairs (input rows iy, iy+1 interleaved at one column, one
+    // vpmaddwd per kernel column: 3 instead of 4 for two rows of a 3-wide
+    // kernel), an odd last row as column pairs.
+    void emit_channels_pairs(const Segment& s, int n, bool interior) {
         const int ur = int(s.ur);
         const int64_t ic = d_.ic, sw = d_.sw, step = d_.dw + 1, np = pair_count(d_);
         const int64_t max_off = (ur - 1) * sw + (d_.kw - 1) * step;  // last input column of the block
-        for (int u = 0; u < ur; ++u) vzero(acc(u));
-        // Pair m (block columns 2m, 2m+1) -> (pixel u, weight vector a*np+j); one per (u, m).
+        const int64_t in_row = (d_.dh + 1) * d_.iw * ic, wrow = row_units_ * 4;
+        // Weight vectors of a step (index into the row's packed units / cp) in
+        // registers while they last: the ones past the accumulators and the
+        // zero-point register (no zero point here).
+        auto assign = [&](std::map<int, int>& wreg_of) {
+            std::vector<int> free_regs{zp_idx_};
+            for (int r = w0_; r < n_vregs; ++r) free_regs.push_back(r);
+            size_t i = 0;
+            for (auto& wr : wreg_of) wr.second = i < free_regs.size() ? free_regs[i++] : -1;
+        };
+        auto wei_at = [&](int unit) { return ptr[reg_kw + reg_c * 4 + int(unit * cp_ * 4)]; };
+        auto load_weights = [&](const std::map<int, int>& wreg_of) {
+            for (const auto& wr : wreg_of)
+                if (wr.second >= 0) vmovdqu(Vmm(wr.second), wei_at(wr.first));
+        };
+        // acc(u) += x * weights, or = when seen[u] is still false.
+        auto madd_w = [&](int u, const Vmm& x, const std::map<int, int>& wreg_of, int unit, std::vector<bool>& seen) {
+            auto emit = [&](const Operand& w) {
+                if (seen[size_t(u)]) madd(acc(u), x, w);
+                else if constexpr (Traits::is_vex) vpmaddwd(acc(u), x, w);
+            };
+            const int r = wreg_of.at(unit);
+            if (r >= 0) emit(Vmm(r)); else emit(wei_at(unit));
+            seen[size_t(u)] = true;
+        };
+        const Vmm x(x_idx_);
+        const Xmm xx(x_idx_), tx(t_idx_);
+        const bool sgn = c_.src_type == ir::ElemType::s8;
+        // x = 8 channels at a and at b interleaved as s16 pairs (a low, b high).
+        auto interleave = [&](const Address& a, const Address& b) {
+            vmovq(xx, a);
+            vmovq(tx, b);
+            vpunpcklbw(xx, xx, tx);
+            if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
+        };
+
+        // Row pairs: input column c -> (pixel u, kernel column kx); weights (d_.kw + 2np + kx).
+        std::map<int64_t, std::vector<std::pair<int, int>>> cols;
+        std::map<int, int> vreg_of;
+        for (int u = 0; u < ur; ++u)
+            for (int64_t kx = 0; kx < d_.kw; ++kx) {
+                if (!s.valid[size_t(u)][size_t(kx)]) continue;
+                const int w = int(d_.kw + 2 * np + kx);
+                cols[u * sw + kx * step].push_back({u, w});
+                vreg_of.emplace(w, -1);
+            }
+        assign(vreg_of);
+        // Column pairs: pair m (block columns 2m, 2m+1) -> (pixel u, weights d_.kw + a*np + j).
+        // A border pixel's odd row goes tap by tap: pair -(col+1) holds the
+        // widened column col -> (pixel, plain weights kx).
         std::map<int64_t, std::vector<std::pair<int, int>>> uses;
-        std::map<int, int> wreg_of;  // weight vector -> register, or -1: memory operand
-        for (int u = 0; u < ur; ++u) {
+        std::map<int, int> hreg_of;
+        for (int u = 0; u < ur && !interior; ++u)
+            for (int64_t kx = 0; kx < d_.kw; ++kx)
+                if (s.valid[size_t(u)][size_t(kx)]) {
+                    uses[-1 - (u * sw + kx * step)].push_back({u, int(kx)});
+                    hreg_of.emplace(int(kx), -1);
+                }
+        for (int u = 0; u < ur && interior; ++u) {
             const int64_t a = (u * sw) % 2, base = u * sw - a;
             int64_t last_m = -1;
             for (int64_t kx = 0; kx < d_.kw; ++kx) {
                 const int64_t m = (u * sw + kx * step) / 2;
                 if (m == last_m) continue;
                 last_m = m;
-                const int w = int(a * np + (m - base / 2));
+                const int w = int(d_.kw + a * np + (m - base / 2));
                 uses[m].push_back({u, w});
-                wreg_of.emplace(w, -1);
+                hreg_of.emplace(w, -1);
             }
         }
-        int next = w0_;
-        for (auto& wr : wreg_of)
-            if (next < n_vregs) wr.second = next++;
-        ky_loop(row_units_ * 4, [&] {
-            auto wei_at = [&](int w) { return ptr[reg_kw + reg_c * 4 + int((d_.kw + w) * cp_ * 4)]; };
-            for (const auto& wr : wreg_of)
-                if (wr.second >= 0) vmovdqu(Vmm(wr.second), wei_at(wr.first));
-            const Vmm x(x_idx_);
-            const Xmm xx(x_idx_), tx(t_idx_);
-            const bool sgn = c_.src_type == ir::ElemType::s8;
+        assign(hreg_of);
+
+        // first: the step that starts the sums; a pixel's first product goes
+        // straight into its accumulator (no zeroing, one vpaddd fewer).
+        auto row_pairs = [&](bool first) {
+            std::vector<bool> seen(size_t(ur), !first);
+            load_weights(vreg_of);
+            for (const auto& cu : cols) {
+                interleave(ptr[reg_ks + reg_c + int(cu.first * ic)], ptr[reg_ks + reg_c + int(in_row + cu.first * ic)]);
+                for (const auto& uw : cu.second) madd_w(uw.first, x, vreg_of, uw.second, seen);
+            }
+            for (int u = 0; u < ur; ++u)
+                if (!seen[size_t(u)]) vzero(acc(u));  // a pixel without a valid tap
+            add(reg_ks, int(2 * in_row));
+            add(reg_kw, int(2 * wrow));
+            sub(reg_cnt, 2);
+        };
+        auto column_pairs_row = [&](bool first) {
+            std::vector<bool> seen(size_t(ur), !first);
+            load_weights(hreg_of);
             for (const auto& mu : uses) {
                 const int64_t col = 2 * mu.first;
-                if (col + 1 <= max_off) {
+                if (mu.first < 0) {
+                    load_src(x, reg_ks + reg_c + int((-1 - mu.first) * ic), n);
+                } else if (col + 1 <= max_off) {
                     // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
-                    if constexpr (Traits::is_vex && !Traits::has_mask) {
-                        vmovq(xx, ptr[reg_ks + reg_c + int(col * ic)]);
-                        vmovq(tx, ptr[reg_ks + reg_c + int((col + 1) * ic)]);
-                        vpunpcklbw(xx, xx, tx);
-                        if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
-                    }
+                    interleave(ptr[reg_ks + reg_c + int(col * ic)], ptr[reg_ks + reg_c + int((col + 1) * ic)]);
                 } else {
                     // Column 2m+1 is past the block (and maybe the image); no tap weighs it.
                     load_src(x, reg_ks + reg_c + int(col * ic), n);
                 }
-                for (const auto& uw : mu.second) {
-                    const int r = wreg_of.at(uw.second);
-                    if (r >= 0) madd(acc(uw.first), x, Vmm(r));
-                    else madd(acc(uw.first), x, wei_at(uw.second));
-                }
+                for (const auto& uw : mu.second) madd_w(uw.first, x, hreg_of, uw.second, seen);
             }
-        });
+            for (int u = 0; u < ur; ++u)
+                if (!seen[size_t(u)]) vzero(acc(u));
+        };
+        Label one_row, zero, done;
+        mov(reg_ks, reg_src_ox);
+        mov(reg_kw, reg_wei);
+        mov(reg_cnt, reg_khc);
+        if (d_.kh >= 2) {
+            cmp(reg_cnt, 2);
+            jl(one_row, T_NEAR);
+            row_pairs(true);
+            if (d_.kh >= 4) {
+                Label vloop, vdone;
+                L(vloop);
+                cmp(reg_cnt, 2);
+                jl(vdone, T_NEAR);
+                row_pairs(false);
+                jmp(vloop, T_NEAR);
+                L(vdone);
+            }
+            test(reg_cnt, reg_cnt);
+            jz(done, T_NEAR);
+            column_pairs_row(false);
+            jmp(done, T_NEAR);
+        }
+        L(one_row);
+        test(reg_cnt, reg_cnt);
+        jz(zero, T_NEAR);
+        column_pairs_row(true);
+        jmp(done, T_NEAR);
+        L(zero);
+        for (int u = 0; u < ur; ++u) vzero(acc(u));
+        L(done);
         store_block(ur, n);
     }
 

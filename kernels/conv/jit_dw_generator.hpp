@@ -56,6 +56,10 @@ struct Conf {
     // call may start at any multiple of channel_step (byte lanes: the packed
     // weights and permuted vectors go by blocks of 64).
     int64_t channels = 0;
+    // Largest |accumulator| any input can produce, or < 0: lets the grouped
+    // u8/s8 store (AVX2) leave the dst clamp and a last relu to its saturating
+    // packs (jit::PostOpEmitter::convert).
+    double acc_abs_max = -1.0;
 };
 
 // Channels a vector step of the generated code covers: 64 with byte lanes, else simd_w.
@@ -71,14 +75,19 @@ bool byte_lanes(const Conf& c, jit::Isa isa);
 // vpmovzxbw) and one vpmaddwd against (w_a, w_b) pairs applies two taps: a
 // 3-tap kernel row costs 2 multiply-adds per pixel instead of 3, and a pair
 // at an even column serves two neighbouring pixels (at alignments 0 and 1).
-// Both products are exact in s32 (|x| <= 255, |w| <= 128).
+// Both products are exact in s32 (|x| <= 255, |w| <= 128). Kernel rows go
+// two at a time as row pairs where they can: input rows iy, iy+1 interleaved
+// at one column, one vpmaddwd per kernel column (a 3x3 kernel: 3 + 2
+// multiply-adds per pixel instead of 3 x 2); an odd last row as column pairs
+// (border pixels: row pairs of their valid taps, an odd last row tap by tap).
 //
 // Packed weights, row by row (packed_row_units 4-byte units per kernel row):
 // [kw][cp] s32 lanes holding the s16 weight in the low half, then in column-pair
-// form [2 alignments][np pairs][cp] lanes (w of column 2j-a, w of column 2j+1-a);
+// form [2 alignments][np pairs][cp] lanes (w of column 2j-a, w of column 2j+1-a)
+// and [kw][cp] row pairs (w of row ky, w of row ky+1 at column kx);
 // in byte-lane form [kw][cp/64][4][64] s8.
 int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
-bool column_pairs(const Conf& c, jit::Isa isa);        // the column-pair form applies (interior pixels)
+bool column_pairs(const Conf& c, jit::Isa isa);        // the pair forms apply (full vectors)
 int64_t packed_row_units(const Conf& c, jit::Isa isa);
 // wei: plain [ic][kh][kw]; out: kh*packed_row_units zero-filled 4-byte units.
 void pack_weights(const Conf& c, jit::Isa isa, const int8_t* wei, int32_t* out);

@@ -1,5 +1,6 @@
 #include "kernels/conv/jit_dw_kernel.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -32,6 +33,18 @@ public:
         conf.src_type = p_.src_type;
         conf.zero_point = p_.src_zero_point;
         conf.epilogue = p_.epilogue;
+        {
+            // acc = sum over the taps of (x - zp) * w.
+            const int64_t lo = p_.src_type == ir::ElemType::s8 ? -128 : 0, hi = lo + 255, taps = d.kh * d.kw;
+            const double xmax = double(std::max(std::abs(lo - p_.src_zero_point), std::abs(hi - p_.src_zero_point)));
+            int64_t wmax = 0;
+            for (int64_t ch = 0; ch < d.ic; ++ch) {
+                int64_t s = 0;
+                for (int64_t t = 0; t < taps; ++t) s += std::abs(int64_t(p_.weights[size_t(ch * taps + t)]));
+                wmax = std::max(wmax, s);
+            }
+            conf.acc_abs_max = double(wmax) * xmax;
+        }
         cp_ = conv_dw::packed_channels(conf, isa);
         const int64_t rows = d.mb * d.oh, step = conv_dw::channel_step(conf, isa);
         if (rows < kMinUnits) {
@@ -154,7 +167,7 @@ std::unique_ptr<ConvKernel> make_conv_dw_jit_kernel(const ConvProblem& p, Isa is
     // Every displacement and step of the generated code is a 32-bit immediate.
     const int64_t lim = int64_t(1) << 28;
     if ((d.dh + 1) * d.iw * d.ic >= lim || (d.iw + d.pw + d.ext_kw()) * d.ic * d.sw >= lim ||
-        d.ow * d.oc * 4 >= lim || d.kh * (d.kw + d.ext_kw() + 2) * (d.ic + 64) * 4 >= lim) {
+        d.ow * d.oc * 4 >= lim || d.kh * (2 * d.kw + d.ext_kw() + 2) * (d.ic + 64) * 4 >= lim) {
         why = "tensor strides beyond the 32-bit displacements of the generated code";
         return nullptr;
     }

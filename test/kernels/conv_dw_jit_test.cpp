@@ -170,6 +170,9 @@ TEST_CASE("dw jit: bit-exact sweep (tails, 3x3/5x5, strides, pads, dilation, typ
         "ih7iw7kh3kw3dh1dw1ph2pw2",            // dilation 2
         "ih4iw3kh5kw5ph2pw2",                  // kernel wider than the input: every column a border
         "ih8iw30kh3kw3ph1pw1",                 // long rows: interior blocks + remainder
+        "ih7iw12kh4kw3ph1pw1",                 // even kernel height: row pairs only
+        "ih5iw12kh1kw3pw1",                    // one kernel row: column pairs only
+        "ih8iw12kh3kw3dh1ph2pw1",              // row pairs of dilated rows
     };
     const Variant variants[] = {
         {ElemType::u8, 0, ElemType::u8, 1},   {ElemType::s8, 0, ElemType::s8, 0},
