@@ -208,10 +208,12 @@ private:
     }
 
     // Σ a·d over the correction entries of the valid ky, per (kx, vector, tail).
-    // Registers: r9 source at ky = 0, r10 entry, r11 end, r12 quad address,
-    // rcx scratch, W(0) the d vector (rax/rdx: broadcast of tail bytes).
+    // Registers: r9 source at ky = 0, r10 / r11 the entry's / the end's source
+    // offset pointer, rcx the entry's d vector, r12 its source offset (rax/rdx:
+    // broadcast of tail bytes). Pointers rather than an index: the loop's scalar
+    // work per entry is 1 load and 3 ops against ur_w·4 vector uops.
     void fixup(int ur_b, const uint64_t* masks) {
-        const Reg64 r_base = r9, r_i = r10, r_end = r11, r_a = r12, r_t = rcx;
+        const Reg64 r_base = r9, r_s = r10, r_end = r11, r_a = r12, r_d = rcx;
         mov(r_base, reg_src_blk);
         sub(r_base, ptr[reg_args + offsetof(CallArgs, ylo_off)]);
         int vshift = 0;
@@ -227,28 +229,30 @@ private:
                     const int bytes = t ? c_.ic_tail : 4;
                     const int tab = int(((j * c_.kw + kx) * 2 + t) * (c_.kh + 1) * 8);
                     Label l_loop, l_skip;
-                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_idx)]);
+                    mov(r_d, ptr[reg_args + offsetof(CallArgs, fix_idx)]);
                     mov(r_end, ptr[reg_args + offsetof(CallArgs, kh)]);
-                    mov(r_end, ptr[r_t + r_end * 8 + tab]);
-                    mov(r_i, ptr[r_t + tab]);
-                    cmp(r_i, r_end);
+                    mov(r_end, ptr[r_d + r_end * 8 + tab]);
+                    mov(r_s, ptr[r_d + tab]);
+                    cmp(r_s, r_end);
                     jge(l_skip, T_NEAR);
+                    mov(r_d, r_s);
+                    shl(r_d, vshift);
+                    add(r_d, ptr[reg_args + offsetof(CallArgs, fix_dvec)]);
+                    mov(r_a, ptr[reg_args + offsetof(CallArgs, fix_src)]);
+                    lea(r_s, ptr[r_a + r_s * 8]);
+                    lea(r_end, ptr[r_a + r_end * 8]);
                     L(l_loop);
-                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_src)]);
-                    mov(r_a, ptr[r_t + r_i * 8]);
-                    add(r_a, r_base);
-                    mov(r_t, r_i);
-                    shl(r_t, vshift);
-                    add(r_t, ptr[reg_args + offsetof(CallArgs, fix_dvec)]);
-                    load_vec(W(0), ptr[r_t]);
+                    mov(r_a, ptr[r_s]);
+                    load_vec(W(0), ptr[r_d]);
                     for (int p : P) {
-                        broadcast(r_a + int(p * c_.sw * c_.ic), bytes);
+                        broadcast(r_base + r_a + int(p * c_.sw * c_.ic), bytes);
                         if (c_.s8_src) xor80(B());
                         mac(B(), W(0), acc(p, j));
                     }
-                    inc(r_i);
-                    cmp(r_i, r_end);
-                    jl(l_loop, T_NEAR);
+                    add(r_s, 8);
+                    add(r_d, vlen);
+                    cmp(r_s, r_end);
+                    jb(l_loop, T_NEAR);
                     L(l_skip);
                 }
         }
