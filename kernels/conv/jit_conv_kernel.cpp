@@ -58,8 +58,8 @@ bool fixup_allowed() {
 // The cost model (jit_conv_kernel.hpp: ConvJitCosts), time / fast path time,
 // fitted on the ResNet-50 (53) and MobileNetV2 (35) zoo convs at the AVX2 cap,
 // 1 thread, thread CPU time (bench_conv --zoo <model> --paths):
-//   fixup k×k: 1 + 1.1·density (median slope 1.07 with entries grouped 3 to a vpmaddwd, pack.hpp: Fixup;
-//     1.35 before, of 4 runs: 1.15-1.44); first layers (icg < 4: 3 channels in 4-byte quads, tail entries
+//   fixup k×k: 1 + 1.1·density (ResNet-50's 16 3×3 convs, min of 3 runs: median slope 1.07 with entries
+//     grouped 3 to a vpmaddwd, pack.hpp: Fixup; 1.19 before in the same runs, 1.35 fitted earlier); first layers (icg < 4: 3 channels in 4-byte quads, tail entries
 //     stay single) 1 + 1.8·density (ResNet 1.58 at 0.29, MobileNetV2 2.33 at 0.75);
 //   fixup 1×1: 1.2 + 0.5·density (1.2-1.3 at 0.2-0.3, 1.5-1.65 at 0.8-0.94: the
 //     correction entries of dense layers cost less each than the linear k×k fit);
