@@ -118,6 +118,176 @@ std::vector<Layer> load(const std::string& path, const std::string& set, const s
 using Diff = OutputDiff;
 Diff compare(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) { return diff_u8(a, b); }
 
+// --densities: the fixup's entry density (pack.hpp: units of a simd_w-lane
+// vector × quad × tap that need a correction) under each candidate way of
+// making the corrections sparser, on the model's own weights. Analysis only.
+struct UnsafeMap {
+    int64_t ocg = 0, bits = 0, words = 0;  // bits = taps × icq units per output channel
+    std::vector<uint64_t> u;               // [g][ocg][words]: unit has an unsafe pair (fixed pairing)
+    std::vector<uint8_t> safe3;            // [g][ocg][bits]: pairings (01|23, 02|13, 03|12) that are safe
+};
+
+UnsafeMap unsafe_map(const kernels::ConvDesc& d, const std::vector<int8_t>& w) {
+    UnsafeMap m;
+    const int64_t icg = d.icg(), icq = (icg + 3) / 4, taps = d.kh * d.kw;
+    m.ocg = d.ocg();
+    m.bits = taps * icq;
+    m.words = (m.bits + 63) / 64;
+    m.u.assign(size_t(d.g * m.ocg * m.words), 0);
+    m.safe3.assign(size_t(d.g * m.ocg * m.bits), 0);
+    for (int64_t o = 0; o < d.g * m.ocg; ++o)
+        for (int64_t t = 0; t < taps; ++t)
+            for (int64_t q = 0; q < icq; ++q) {
+                int v[4];
+                for (int b = 0; b < 4; ++b) v[b] = q * 4 + b < icg ? w[size_t((o * taps + t) * icg + q * 4 + b)] : 0;
+                auto ok = [&](int a, int b, int c, int e) {
+                    return kernels::u8s8_pair_safe(v[a], v[b]) && kernels::u8s8_pair_safe(v[c], v[e]);
+                };
+                const int64_t bit = t * icq + q;
+                const uint8_t s = uint8_t(ok(0, 1, 2, 3) | ok(0, 2, 1, 3) << 1 | ok(0, 3, 1, 2) << 2);
+                m.safe3[size_t(o * m.bits + bit)] = s;
+                if (!(s & 1)) m.u[size_t(o * m.words + bit / 64)] |= 1ull << (bit % 64);
+            }
+    return m;
+}
+
+// Entries of one vector made of the channels `lanes` (indices within the whole layer).
+int64_t vec_entries(const UnsafeMap& m, const std::vector<int64_t>& lanes, std::vector<uint64_t>& acc) {
+    acc.assign(size_t(m.words), 0);
+    for (int64_t o : lanes)
+        for (int64_t k = 0; k < m.words; ++k) acc[size_t(k)] |= m.u[size_t(o * m.words + k)];
+    int64_t n = 0;
+    for (uint64_t v : acc) n += __builtin_popcountll(v);
+    return n;
+}
+
+// Partition of `chans` into vectors of simd_w lanes (the last may be short):
+// greedy clustering (seed = densest left, then the channel adding the fewest
+// new units), then pairwise swaps between vectors while they lower the total.
+std::vector<std::vector<int64_t>> cluster(const UnsafeMap& m, std::vector<int64_t> chans, int simd_w) {
+    std::vector<std::vector<int64_t>> vecs;
+    std::vector<uint64_t> acc, tmp;
+    auto pc = [&](int64_t o) {
+        int64_t n = 0;
+        for (int64_t k = 0; k < m.words; ++k) n += __builtin_popcountll(m.u[size_t(o * m.words + k)]);
+        return n;
+    };
+    std::sort(chans.begin(), chans.end(), [&](int64_t a, int64_t b) { return pc(a) > pc(b); });
+    std::vector<bool> used(chans.size(), false);
+    for (size_t s = 0; s < chans.size(); ++s) {
+        if (used[s]) continue;
+        std::vector<int64_t> v{chans[s]};
+        used[s] = true;
+        acc.assign(m.u.begin() + chans[s] * m.words, m.u.begin() + (chans[s] + 1) * m.words);
+        while (int(v.size()) < simd_w) {
+            int64_t best = -1, best_add = INT64_MAX;
+            for (size_t c = 0; c < chans.size(); ++c) {
+                if (used[c]) continue;
+                int64_t add = 0;
+                for (int64_t k = 0; k < m.words; ++k)
+                    add += __builtin_popcountll(m.u[size_t(chans[c] * m.words + k)] & ~acc[size_t(k)]);
+                if (add < best_add) best_add = add, best = int64_t(c);
+                if (add == 0) break;
+            }
+            if (best < 0) break;
+            used[size_t(best)] = true;
+            v.push_back(chans[size_t(best)]);
+            for (int64_t k = 0; k < m.words; ++k) acc[size_t(k)] |= m.u[size_t(chans[size_t(best)] * m.words + k)];
+        }
+        vecs.push_back(v);
+    }
+    // Swap refinement.
+    for (int pass = 0; pass < 4; ++pass) {
+        bool any = false;
+        for (size_t a = 0; a < vecs.size(); ++a)
+            for (size_t b = a + 1; b < vecs.size(); ++b) {
+                int64_t cur = vec_entries(m, vecs[a], acc) + vec_entries(m, vecs[b], acc);
+                for (size_t i = 0; i < vecs[a].size(); ++i)
+                    for (size_t j = 0; j < vecs[b].size(); ++j) {
+                        std::swap(vecs[a][i], vecs[b][j]);
+                        const int64_t n = vec_entries(m, vecs[a], acc) + vec_entries(m, vecs[b], acc);
+                        if (n < cur) cur = n, any = true;
+                        else std::swap(vecs[a][i], vecs[b][j]);
+                    }
+            }
+        if (!any || vecs.size() > 64) break;  // large layers: one pass (time)
+    }
+    return vecs;
+}
+
+void print_densities(const std::vector<Layer>& layers, int simd_w) {
+    const int oc_block_max = 2 * simd_w;  // avx2 / sse42: 2 vectors per block
+    std::printf("# densities, simd_w %d: base = current entries/units; a1 = oc permuted within each %d-channel "
+                "block; a2 = oc permuted within the group; b = best of 3 pairings per (vector, quad); "
+                "c = 4-lane half entries / 2; a2c = a2 then c; lane = unsafe (oc, quad) units / all; "
+                "both = share of the entries whose block's other vector is an entry at the same unit\n",
+                simd_w, oc_block_max);
+    std::printf("%-44s %6s %6s %6s %6s %6s %6s %6s %6s\n", "layer", "lane", "base", "a1", "a2", "b", "c", "a2c", "both");
+    double tot[7] = {0, 0, 0, 0, 0, 0, 0}, tot_units = 0;
+    std::vector<uint64_t> acc;
+    for (const Layer& L : layers) {
+        const kernels::ConvDesc& d = L.d;
+        const UnsafeMap m = unsafe_map(d, L.wei);
+        const int64_t ocg = d.ocg();
+        const int oc_block = int(std::min<int64_t>(2, (ocg + simd_w - 1) / simd_w)) * simd_w;
+        const int64_t n_ocb = (ocg + oc_block - 1) / oc_block;
+        const double units = double(d.g * n_ocb * (oc_block / simd_w) * m.bits);
+        int64_t both = 0, lane = 0, base = 0, a1 = 0, a2 = 0, b = 0, c = 0, a2c = 0;
+        auto half_entries = [&](const std::vector<int64_t>& v) {
+            int64_t n = 0;
+            for (size_t h = 0; h < v.size(); h += 4) {
+                std::vector<int64_t> sub(v.begin() + h, v.begin() + std::min(v.size(), h + 4));
+                n += vec_entries(m, sub, acc);
+            }
+            return n;
+        };
+        for (int64_t g = 0; g < d.g; ++g) {
+            std::vector<int64_t> all;
+            for (int64_t o = 0; o < ocg; ++o) {
+                all.push_back(g * ocg + o);
+                lane += vec_entries(m, {g * ocg + o}, acc);
+            }
+            for (int64_t ob = 0; ob < n_ocb; ++ob) {
+                std::vector<int64_t> blk(all.begin() + ob * oc_block, all.begin() + std::min(ocg, (ob + 1) * oc_block));
+                for (size_t v0 = 0; v0 < blk.size(); v0 += size_t(simd_w)) {
+                    std::vector<int64_t> v(blk.begin() + v0, blk.begin() + std::min(blk.size(), v0 + simd_w));
+                    base += vec_entries(m, v, acc);
+                    c += half_entries(v);
+                    for (int64_t bit = 0; bit < m.bits; ++bit) {
+                        uint8_t s = 7;
+                        for (int64_t o : v) s &= m.safe3[size_t(o * m.bits + bit)];
+                        b += s == 0;
+                    }
+                }
+                for (const auto& v : cluster(m, blk, simd_w)) a1 += vec_entries(m, v, acc);
+                if (int64_t(blk.size()) > simd_w) {  // units where both vectors of the block are entries
+                    std::vector<uint64_t> acc2;
+                    vec_entries(m, std::vector<int64_t>(blk.begin(), blk.begin() + simd_w), acc);
+                    vec_entries(m, std::vector<int64_t>(blk.begin() + simd_w, blk.end()), acc2);
+                    for (int64_t k = 0; k < m.words; ++k) both += __builtin_popcountll(acc[size_t(k)] & acc2[size_t(k)]);
+                }
+            }
+            for (const auto& v : cluster(m, all, simd_w)) {
+                a2 += vec_entries(m, v, acc);
+                a2c += half_entries(v);
+            }
+        }
+        const double lane_units = double(d.g * ocg * m.bits);
+        const double r[7] = {double(lane) / lane_units, base / units, a1 / units, a2 / units, b / units,
+                             c / 2.0 / units, a2c / 2.0 / units};
+        std::printf("%-44s %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f\n", d.name.substr(0, 44).c_str(), r[0], r[1],
+                    r[2], r[3], r[4], r[5], r[6], base ? 2.0 * double(both) / double(base) : 0.0);
+        // Weighted by the layer's MACs (units × pixels) for the totals.
+        const double w = units * double(d.oh * d.ow);
+        for (int i = 0; i < 7; ++i) tot[i] += r[i] * w;
+        tot_units += w;
+        std::fflush(stdout);
+    }
+    std::printf("%-44s %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f\n", "MAC-weighted", tot[0] / tot_units,
+                tot[1] / tot_units, tot[2] / tot_units, tot[3] / tot_units, tot[4] / tot_units, tot[5] / tot_units,
+                tot[6] / tot_units);
+}
+
 struct Totals {
     double ms[4] = {0, 0, 0, 0};       // octet, dnnl int8, dnnl f32, xnnpack
     double wms[4] = {0, 0, 0, 0};      // weighted by the *N repeat counts
@@ -140,6 +310,10 @@ int main(int argc, char** argv) {
         for (auto& l : load(dir + "conv_shapes_mobilenet_dw", "mobilenet_dw", o.filter)) layers.push_back(l);
     }
     const bool zoo_mode = !o.zoo.empty();
+    if (o.densities) {
+        for (int w : {8, 4}) print_densities(layers, w);
+        return 0;
+    }
 
     std::printf("# bench_conv: %zu layers at batch 1 from %s\n", layers.size(), dir.c_str());
     std::printf("# %s\n# OMP_WAIT_POLICY=%s (oneDNN's OpenMP workers)\n", machine_summary().c_str(), omp_policy.c_str());

@@ -75,6 +75,7 @@ struct Options {
     bool no_peers = false;                 // --octet-only
     bool check = true;                     // --no-check: skip the octet vs oneDNN output comparison
     std::string zoo;                       // --zoo MODEL: a zoo model's convs with its quantized weights (bench_conv)
+    bool densities = false;                // --densities: fixup entry densities per idea (bench_conv, hidden)
     bool paths = false;                    // --paths: also time every non-VNNI conv path (bench_conv)
 };
 // Parses the common flags; unknown flags print `usage` and exit(2).

@@ -207,50 +207,97 @@ private:
         in_kwic_ = false;
     }
 
-    // Σ a·d over the correction entries of the valid ky, per (kx, vector, tail).
-    // Registers: r9 source at ky = 0, r10 entry, r11 end, r12 quad address,
-    // rcx scratch, W(0) the d vector (rax/rdx: broadcast of tail bytes).
+    // Σ a·d over the correction groups of the valid ky, per (kx, vector, tail,
+    // group size k; kernels/conv/pack.hpp). Registers: r9 source at ky = 0,
+    // r10 / r11 the group's / the end's source offset pointer, rcx the group's d
+    // vectors, r12, rax, rdx the entries' source offsets (tail groups have one
+    // entry: rax/rdx hold the broadcast of tail bytes). Pointers rather than an
+    // index: the scalar work per group is k loads and 3 ops.
     void fixup(int ur_b, const uint64_t* masks) {
-        const Reg64 r_base = r9, r_i = r10, r_end = r11, r_a = r12, r_t = rcx;
+        const Reg64 r_base = r9, r_s = r10, r_end = r11, r_d = rcx;
+        const Reg64 r_a[kFixMaxGroup] = {r12, rax, rdx};
         mov(r_base, reg_src_blk);
         sub(r_base, ptr[reg_args + offsetof(CallArgs, ylo_off)]);
-        int vshift = 0;
-        while ((1 << vshift) < vlen) ++vshift;
+        // d vectors in registers: the weight vectors and those above the block's
+        // accumulators; the rest are memory operands.
+        std::vector<int> dregs;
+        for (int j = 0; j < nb_ - c_.w_mem; ++j) dregs.push_back(w_idx(j));
+        for (int r = acc_base() + ur_b * nb_; r < vreg_count(kIsa); ++r) dregs.push_back(r);
         for (int64_t kx = 0; kx < c_.kw; ++kx) {
             std::vector<int> P;
             for (int p = 0; p < ur_b; ++p)
                 if (masks[p] >> kx & 1) P.push_back(p);
             if (P.empty()) continue;
             for (int j = 0; j < nb_; ++j)
-                for (int t = 0; t < 2; ++t) {
-                    if (!c_.fix_used[size_t((j * c_.kw + kx) * 2 + t)]) continue;
-                    const int bytes = t ? c_.ic_tail : 4;
-                    const int tab = int(((j * c_.kw + kx) * 2 + t) * (c_.kh + 1) * 8);
-                    Label l_loop, l_skip;
-                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_idx)]);
-                    mov(r_end, ptr[reg_args + offsetof(CallArgs, kh)]);
-                    mov(r_end, ptr[r_t + r_end * 8 + tab]);
-                    mov(r_i, ptr[r_t + tab]);
-                    cmp(r_i, r_end);
-                    jge(l_skip, T_NEAR);
-                    L(l_loop);
-                    mov(r_t, ptr[reg_args + offsetof(CallArgs, fix_src)]);
-                    mov(r_a, ptr[r_t + r_i * 8]);
-                    add(r_a, r_base);
-                    mov(r_t, r_i);
-                    shl(r_t, vshift);
-                    add(r_t, ptr[reg_args + offsetof(CallArgs, fix_dvec)]);
-                    load_vec(W(0), ptr[r_t]);
-                    for (int p : P) {
-                        broadcast(r_a + int(p * c_.sw * c_.ic), bytes);
-                        if (c_.s8_src) xor80(B());
-                        mac(B(), W(0), acc(p, j));
+                for (int t = 0; t < 2; ++t)
+                    for (int k = kFixMaxGroup; k >= 1; --k) {
+                        if (!c_.fix_used[k - 1][size_t((j * c_.kw + kx) * 2 + t)]) continue;
+                        if (t && k > 1) throw ArgumentError(c_.name + ": tail groups have one entry");
+                        const int bytes = t ? c_.ic_tail : 4;
+                        const int tab = int(((j * c_.kw + kx) * 2 + t) * (c_.kh + 1) * 8);
+                        Label l_loop, l_skip;
+                        mov(r_d, ptr[reg_args + offsetof(CallArgs, fix_idx) + (k - 1) * 8]);
+                        mov(r_end, ptr[reg_args + offsetof(CallArgs, kh)]);
+                        mov(r_end, ptr[r_d + r_end * 8 + tab]);
+                        mov(r_s, ptr[r_d + tab]);
+                        cmp(r_s, r_end);
+                        jge(l_skip, T_NEAR);
+                        imul(r_d, r_s, k * vlen);
+                        add(r_d, ptr[reg_args + offsetof(CallArgs, fix_dvec) + (k - 1) * 8]);
+                        imul(r_s, r_s, k * 8);
+                        imul(r_end, r_end, k * 8);
+                        add(r_s, ptr[reg_args + offsetof(CallArgs, fix_src) + (k - 1) * 8]);
+                        add(r_end, ptr[reg_args + offsetof(CallArgs, fix_src) + (k - 1) * 8]);
+                        L(l_loop);
+                        for (int e = 0; e < k; ++e) mov(r_a[e], ptr[r_s + e * 8]);
+                        for (int e = 0; e < k && e < int(dregs.size()); ++e)
+                            load_vec(Vmm(dregs[size_t(e)]), ptr[r_d + e * vlen]);
+                        for (int p : P) {
+                            for (int e = 0; e < k; ++e) {
+                                broadcast(r_base + r_a[e] + int(p * c_.sw * c_.ic), bytes);
+                                if (c_.s8_src) xor80(B());
+                                const bool in_reg = e < int(dregs.size());
+                                if (k == 1 && in_reg) mac(B(), Vmm(dregs[0]), acc(p, j));
+                                else if (in_reg) group_mac(e, Vmm(dregs[size_t(e)]));
+                                else group_mac(e, ptr[r_d + e * vlen]);
+                            }
+                            if (k > 1 || dregs.empty()) group_end(acc(p, j));
+                        }
+                        add(r_s, k * 8);
+                        add(r_d, k * vlen);
+                        cmp(r_s, r_end);
+                        jb(l_loop, T_NEAR);
+                        L(l_skip);
                     }
-                    inc(r_i);
-                    cmp(r_i, r_end);
-                    jl(l_loop, T_NEAR);
-                    L(l_skip);
-                }
+        }
+    }
+    // T (e = 0) or T += (e > 0) the s16 products of B and the d vector.
+    template <typename Op>
+    void group_mac(int e, const Op& dv) {
+        if constexpr (vex) {
+            if (e == 0) vpmaddubsw(T(), B(), dv);
+            else {
+                vpmaddubsw(B(), B(), dv);
+                vpaddw(T(), T(), B());
+            }
+        } else {
+            if (e == 0) {
+                movdqa(T(), B());
+                pmaddubsw(T(), dv);
+            } else {
+                pmaddubsw(B(), dv);
+                paddw(T(), B());
+            }
+        }
+    }
+    // acc += the s32 pair sums of T.
+    void group_end(const Vmm& a) {
+        if constexpr (vex) {
+            vpmaddwd(T(), T(), ONES());
+            vpaddd(a, a, T());
+        } else {
+            pmaddwd(T(), ONES());
+            paddd(a, T());
         }
     }
 

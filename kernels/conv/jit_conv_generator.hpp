@@ -13,8 +13,8 @@
 //     VNNI      vpdpbusd acc, a, w                              (exact)
 //     fast      vpmaddubsw t, a, w; vpmaddwd t, t, ones; vpaddd (every pair safe)
 //     exact     the same on both halves of the split weights  (any weights)
-//     fixup     fast on w_safe, then per (kx, vector) a run-time loop over the
-//               sparse correction entries of the row's valid ky (exact)
+//     fixup     fast on w_safe, then per (kx, vector, group size) a run-time loop
+//               over the sparse correction groups of the row's valid ky (exact)
 //   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
 //   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
 //   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the
@@ -36,6 +36,8 @@
 
 namespace octet::kernels::conv_jit {
 
+constexpr int kFixMaxGroup = 3;  // = conv_pack::kFixupMaxGroup
+
 // What the generated function reads (its only argument).
 struct CallArgs {
     const uint8_t* src;     // input row of the first valid ky, column 0, group's first channel
@@ -46,12 +48,12 @@ struct CallArgs {
     int64_t kh;             // valid ky count of the row (row mode; flat: 1)
     int64_t oc;             // global output channel of the block's first lane
     int64_t npix;           // flat mode: pixels in this call
-    // Sparse correction (Conf::fixup; kernels/conv/pack.hpp): the block's entry
-    // index at ky = first valid ky, all entries' source offsets and d vectors,
-    // and ylo·src_ky_step (entry offsets count from ky = 0).
-    const int64_t* fix_idx;
-    const int64_t* fix_src;
-    const int8_t* fix_dvec;
+    // Sparse correction (Conf::fixup; kernels/conv/pack.hpp), per list of groups
+    // of k+1 entries: the block's group index at ky = first valid ky, all groups'
+    // source offsets and d vectors; ylo·src_ky_step (offsets count from ky = 0).
+    const int64_t* fix_idx[kFixMaxGroup];
+    const int64_t* fix_src[kFixMaxGroup];
+    const int8_t* fix_dvec[kFixMaxGroup];
     int64_t ylo_off;
     jit::PostOpParams params;
     const int8_t* wei_flat;  // Conf::kwic_quads > 0: the block's (kx, ic)-flattened weights at the first valid ky
@@ -64,7 +66,7 @@ struct Conf {
     bool split = false;     // exact non-VNNI path over 2 weight halves
     bool has_comp = false;  // subtract the compensation
     bool fixup = false;     // fast chain on w_safe + list-driven Σ a·d (not with split)
-    std::vector<uint8_t> fix_used;  // [j][kx][tail] lists that are ever non-empty
+    std::vector<uint8_t> fix_used[kFixMaxGroup];  // per group size: [j][kx][tail] lists that are ever non-empty
     int64_t kh = 1;                 // filter height (fixup index stride)
     int64_t ic = 0;         // source pixel stride (all groups)
     int64_t oc = 0;         // destination/residual pixel stride (all groups)

@@ -19,6 +19,7 @@ namespace {
 using jit::Isa;
 namespace cp = conv_pack;
 namespace cj = conv_jit;
+static_assert(cj::kFixMaxGroup == cp::kFixupMaxGroup, "one group size limit");
 
 // A flat (1x1, stride 1) conv cuts its pixels into chunks of at most
 // kFlatChunk, as equal as whole register blocks allow (they differ by one
@@ -57,15 +58,16 @@ bool fixup_allowed() {
 // The cost model (jit_conv_kernel.hpp: ConvJitCosts), time / fast path time,
 // fitted on the ResNet-50 (53) and MobileNetV2 (35) zoo convs at the AVX2 cap,
 // 1 thread, thread CPU time (bench_conv --zoo <model> --paths):
-//   fixup k×k: 1 + 1.35·density (median slope of 4 runs: 1.15-1.44); first layers (icg < 4: 3 channels in
-//     4-byte quads) 1 + 1.8·density (ResNet 1.58 at 0.29, MobileNetV2 2.33 at 0.75);
+//   fixup k×k: 1 + 1.1·density (ResNet-50's 16 3×3 convs, min of 3 runs: median slope 1.07 with entries
+//     grouped 3 to a vpmaddwd, pack.hpp: Fixup; 1.19 before in the same runs, 1.35 fitted earlier); first layers (icg < 4: 3 channels in 4-byte quads, tail entries
+//     stay single) 1 + 1.8·density (ResNet 1.58 at 0.29, MobileNetV2 2.33 at 0.75);
 //   fixup 1×1: 1.2 + 0.5·density (1.2-1.3 at 0.2-0.3, 1.5-1.65 at 0.8-0.94: the
 //     correction entries of dense layers cost less each than the linear k×k fit);
 //   exact: 1.97 (median, 1.6-2.3);
 //   s16: 1.45 with ic and oc >= 64 (median 1.43; 1.26-1.76, the 56×56 layers are
 //     the slow end: their split A leaves L2), 1.7 below (MobileNetV2's 16-32
 //     channel layers: 1.5-2.0).
-constexpr double kFixupPerDensity = 1.35;
+constexpr double kFixupPerDensity = 1.1;
 constexpr double kFixupPerDensityFirst = 1.8;
 constexpr double kFixup1x1Base = 1.2;
 constexpr double kFixup1x1PerDensity = 0.5;
@@ -158,7 +160,7 @@ public:
         c.split = split_;
         c.has_comp = zp_eff != 0;
         c.fixup = fixup_;
-        c.fix_used = fix_.used;
+        for (int k = 0; k < cj::kFixMaxGroup; ++k) c.fix_used[k] = fix_.list[k].used;
         c.kh = d_.kh;
         c.ic = d_.ic;
         c.oc = d_.oc;
@@ -270,8 +272,10 @@ public:
         const int64_t nx = int64_t(xcls_.lo.size());
         cj::CallArgs c{};
         c.params = params_;
-        c.fix_src = fix_.src_off.data();
-        c.fix_dvec = reinterpret_cast<const int8_t*>(fix_.dvec.data());
+        for (int k = 0; k < cj::kFixMaxGroup; ++k) {
+            c.fix_src[k] = fix_.list[k].src_off.data();
+            c.fix_dvec[k] = reinterpret_cast<const int8_t*>(fix_.list[k].dvec.data());
+        }
         for (int64_t u = begin; u < end; ++u) {
             const int64_t row = rows_outer_ ? (u / gb_count) % rows_ : u % rows_;
             const int64_t gb = rows_outer_ ? u % gb_count : (u / rows_) % gb_count, n = u / rows_ / gb_count;
@@ -305,7 +309,8 @@ public:
             c.comp = comp ? comp + (ycl * nx) * oc_pad_ + gb * oc_block_ : nullptr;
             c.oc = ch;
             if (fixup_) {
-                c.fix_idx = fix_.idx.data() + gb * fix_.idx_block_stride() + ylo;
+                for (int k = 0; k < cj::kFixMaxGroup; ++k)
+                    c.fix_idx[k] = fix_.list[k].idx.data() + gb * fix_.idx_block_stride() + ylo;
                 c.ylo_off = ylo * (d_.dh + 1) * d_.iw * d_.ic;
             }
             const bool last = ob == n_ocb_ - 1 && tail_fn_;

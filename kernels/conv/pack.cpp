@@ -104,31 +104,43 @@ double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int sim
 }
 
 Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,
-                 int64_t kx_step) {
+                 int64_t kx_step, int max_group) {
     const int64_t icg = d.icg(), ocg = d.ocg(), icq = packed_icq(d);
     const int64_t n_ocb = (ocg + oc_block - 1) / oc_block;
     const int nb = oc_block / simd_w;
     const bool has_tail = icg % 4 != 0;
+    const size_t vbytes = size_t(simd_w * 4);
+    max_group = std::max(1, std::min(max_group, kFixupMaxGroup));
     Fixup f;
     f.nb = nb;
     f.simd_w = simd_w;
     f.kh = d.kh;
     f.kw = d.kw;
-    f.used.assign(size_t(nb * d.kw * 2), 0);
-    f.idx.assign(size_t(d.g * n_ocb * f.idx_block_stride()), 0);
-    std::vector<int8_t> dv;  // entry vectors
-    std::vector<int8_t> vec(size_t(simd_w * 4));
+    std::vector<int8_t> dv[kFixupMaxGroup];
+    for (FixupList& L : f.list) {
+        L.used.assign(size_t(nb * d.kw * 2), 0);
+        L.idx.assign(size_t(d.g * n_ocb * f.idx_block_stride()), 0);
+    }
+    struct Entry {
+        int64_t src;
+        std::vector<int8_t> vec;
+    };
+    struct Group {
+        std::vector<const Entry*> e;
+        std::vector<int> budget;  // per s16 lane (oc lane, pair): Σ |d| so far
+    };
+    std::vector<int8_t> vec(vbytes);
     for (int64_t g = 0; g < d.g; ++g)
         for (int64_t ob = 0; ob < n_ocb; ++ob)
             for (int j = 0; j < nb; ++j)
                 for (int64_t kx = 0; kx < d.kw; ++kx)
                     for (int t = 0; t < 2; ++t) {
-                        int64_t* ix = f.idx.data() + (g * n_ocb + ob) * f.idx_block_stride() +
-                                      ((j * d.kw + kx) * 2 + t) * (d.kh + 1);
-                        const int64_t q0 = t ? (has_tail ? icq - 1 : icq) : (has_tail ? icq - 1 : icq);
+                        const int64_t iofs = (g * n_ocb + ob) * f.idx_block_stride() + ((j * d.kw + kx) * 2 + t) * (d.kh + 1);
+                        const int64_t q0 = has_tail ? icq - 1 : icq;
                         const int64_t qa = t ? q0 : 0, qb = t ? icq : q0;
+                        const int gmax = t ? 1 : max_group;
                         for (int64_t ky = 0; ky < d.kh; ++ky) {
-                            ix[ky] = f.entries;
+                            std::vector<Entry> es;
                             for (int64_t q = qa; q < qb; ++q) {
                                 bool any = false;
                                 std::fill(vec.begin(), vec.end(), int8_t(0));
@@ -143,18 +155,54 @@ Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_
                                         any |= v != 0;
                                     }
                                 }
-                                if (!any) continue;
-                                f.src_off.push_back(ky * ky_step + kx * kx_step + q * 4);
-                                dv.insert(dv.end(), vec.begin(), vec.end());
-                                f.used[size_t((j * d.kw + kx) * 2 + t)] = 1;
-                                ++f.entries;
+                                if (any) es.push_back({ky * ky_step + kx * kx_step + q * 4, vec});
+                            }
+                            f.entries += int64_t(es.size());
+                            // First fit into the open groups.
+                            std::vector<Group> groups;
+                            for (const Entry& e : es) {
+                                Group* home = nullptr;
+                                for (Group& gr : groups) {
+                                    if (int(gr.e.size()) >= gmax) continue;
+                                    bool fits = true;
+                                    for (int s = 0; s < 2 * simd_w && fits; ++s)
+                                        fits = gr.budget[size_t(s)] + std::abs(int(e.vec[size_t(2 * s)])) +
+                                                   std::abs(int(e.vec[size_t(2 * s + 1)])) <= 128;
+                                    if (fits) {
+                                        home = &gr;
+                                        break;
+                                    }
+                                }
+                                if (!home) {
+                                    groups.push_back({{}, std::vector<int>(size_t(2 * simd_w), 0)});
+                                    home = &groups.back();
+                                }
+                                home->e.push_back(&e);
+                                for (int s = 0; s < 2 * simd_w; ++s)
+                                    home->budget[size_t(s)] +=
+                                        std::abs(int(e.vec[size_t(2 * s)])) + std::abs(int(e.vec[size_t(2 * s + 1)]));
+                            }
+                            for (int k = 0; k < kFixupMaxGroup; ++k) {
+                                FixupList& L = f.list[k];
+                                L.idx[size_t(iofs + ky)] = L.groups;
+                                for (const Group& gr : groups) {
+                                    if (int(gr.e.size()) != k + 1) continue;
+                                    for (const Entry* e : gr.e) {
+                                        L.src_off.push_back(e->src);
+                                        dv[k].insert(dv[k].end(), e->vec.begin(), e->vec.end());
+                                    }
+                                    L.used[size_t((j * d.kw + kx) * 2 + t)] = 1;
+                                    ++L.groups;
+                                }
                             }
                         }
-                        ix[d.kh] = f.entries;
+                        for (FixupList& L : f.list) L.idx[size_t(iofs + d.kh)] = L.groups;
                     }
     f.units = d.g * n_ocb * nb * d.kh * d.kw * icq;
-    f.dvec = AlignedBuffer(dv.size() + 64);
-    if (!dv.empty()) std::memcpy(f.dvec.data(), dv.data(), dv.size());
+    for (int k = 0; k < kFixupMaxGroup; ++k) {
+        f.list[k].dvec = AlignedBuffer(dv[k].size() + 64);
+        if (!dv[k].empty()) std::memcpy(f.list[k].dvec.data(), dv[k].data(), dv[k].size());
+    }
     return f;
 }
 

@@ -26,14 +26,19 @@
 // second, list-driven loop over the "entries": (ky, kx, quad, vector j) units
 // of an oc block in which some lane has d != 0. Each entry = one d vector
 // (simd_w×4 bytes) + the source offset of its quad; the same broadcast +
-// vpmaddubsw/vpmaddwd/vpaddd chain, exact. Entries are sorted by ky and
+// vpmaddubsw chain, exact; up to 3 entries share one vpmaddwd/vpaddd (Fixup
+// below: their s16 products add without overflow). Entries are sorted by ky and
 // indexed per (block, j, kx, tail) so a row with a partial ky range walks only
 // its valid ones; tail-quad entries read only the ic_tail bytes.
 // Why not pairing permutations: the pairing is shared by the broadcast, i.e.
 // by every lane of the block; measured on Kaiming-normal weights quantized per
 // oc, even the best of the 3 pairings per quad still leaves 3-8% (8 lanes) to
 // 20-77% (16 lanes) of units unsafe, at the cost of a shuffle per pixel-quad,
-// so it was not taken. The cost of the fixup grows with the density of entries
+// so it was not taken. On the zoo weights (bench_conv --densities, AVX2, MAC-
+// weighted): ResNet-50 0.29 of units are entries, MobileNetV2 0.55; permuting
+// the oc within a block would give 0.26 / 0.46, across a group (a graph-level
+// permutation of producer oc and consumer ic) 0.20 / 0.32, the best of 3
+// pairings per (vector, quad) 0.09 / 0.32. The cost of the fixup grows with the density of entries
 // (units with some d) over all units; a cost model (conv_jit_costs in
 // jit_conv_kernel.hpp) chooses between it, the exact split path and, for 1×1
 // layers, the s16 matmul route.
@@ -65,14 +70,25 @@ AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, b
 int64_t packed_icq(const ConvDesc& d);
 
 // The sparse correction of an oc_block-blocked layer (see the header comment).
+// Entries are grouped: the pmaddubsw products of the k entries of a group are
+// summed in s16 (vpaddw) before one vpmaddwd/vpaddd, which saves 2(k-1) of 4k
+// uops per pixel. Exact because, per s16 lane (oc lane, pair), the |d| of the
+// group's entries add up to <= 128 (255·128 = 32640 < 32767) and vpaddw wraps.
+// A group's entries share vector j, kx and ky (the row's ky range selects whole
+// groups); list k-1 holds the groups of k entries; tail-quad entries stay alone.
+constexpr int kFixupMaxGroup = 3;  // source offsets in 3 GPRs (r12, rax, rdx)
+struct FixupList {
+    std::vector<int64_t> idx;      // [g*n_ocb+ob][j][kx][tail][ky 0..kh]: first group with ky' >= ky
+    std::vector<int64_t> src_off;  // per group, per entry: ky*ky_step + kx*kx_step + q*4 (bytes)
+    AlignedBuffer dvec;            // per group, per entry: simd_w*4 s8 (lane-major, like the packed weights)
+    std::vector<uint8_t> used;     // [j][kx][tail]: some block has groups there
+    int64_t groups = 0;
+};
 struct Fixup {
     int nb = 0;                      // vectors per block (index stride)
     int simd_w = 0;
     int64_t kh = 0, kw = 0;
-    std::vector<int64_t> idx;        // [g*n_ocb+ob][j][kx][tail][ky 0..kh]: first entry with ky' >= ky
-    std::vector<int64_t> src_off;    // per entry: ky*ky_step + kx*kx_step + q*4 (bytes)
-    AlignedBuffer dvec;              // per entry: simd_w*4 s8 (lane-major, like the packed weights)
-    std::vector<uint8_t> used;       // [j][kx][tail]: some block has entries there
+    FixupList list[kFixupMaxGroup];  // list[k-1]: groups of k entries
     int64_t entries = 0;
     int64_t units = 0;               // all (g, ob, j, ky, kx, quad) units
     double density() const { return units ? double(entries) / double(units) : 0.0; }
@@ -83,10 +99,11 @@ struct Fixup {
 // unit is an entry iff one of its lanes has an unsafe pair in its quad.
 double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int simd_w);
 
-// w_safe (plain layout, unsafe pairs split as above) and its correction lists.
+// w_safe (plain layout, unsafe pairs split as above) and its correction lists
+// (max_group: largest group, 1..kFixupMaxGroup).
 std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vector<int8_t>& delta);
 Fixup make_fixup(const ConvDesc& d, const int8_t* delta, int oc_block, int simd_w, int64_t ky_step,
-                 int64_t kx_step);
+                 int64_t kx_step, int max_group = kFixupMaxGroup);
 
 // Valid tap range [lo, hi) of the window along one axis for output position o
 // (contiguous: the input index grows with the tap).

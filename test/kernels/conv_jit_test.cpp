@@ -176,14 +176,15 @@ std::set<std::string>& executed() {
 }
 
 // Builds the kernel at `isa`; when the CPU runs it, compares it with the reference.
+// weights: used instead of random ones when not empty; src_fill >= 0: every source byte.
 void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t seed,
-           ConvJitPath path = ConvJitPath::automatic) {
+           ConvJitPath path = ConvJitPath::automatic, const std::vector<int8_t>& weights = {}, int src_fill = -1) {
     std::mt19937 rng(seed);
     ConvProblem p;
     p.desc = d;
     p.src_type = cfg.src;
     p.src_zero_point = cfg.zp;
-    p.weights = random_weights(d, wk, rng);
+    p.weights = weights.empty() ? random_weights(d, wk, rng) : weights;
     p.epilogue = make_epilogue(cfg.variant, d, rng);
     INFO("conv " << to_string(d) << " isa " << jit::isa_name(isa) << " src " << ir::to_string(cfg.src) << " zp "
                  << cfg.zp << " variant " << cfg.variant << " weights " << weights_name(wk) << " path "
@@ -209,14 +210,15 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     CHECK((is_exact || is_fixup || is_s16) == unsafe);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
     if (unsafe && path == ConvJitPath::exact) CHECK(is_exact);
-    if (wk == Weights::safe) CHECK(st.unsafe == 0);
-    if (wk == Weights::sparse && d.icg() >= 2) CHECK(st.unsafe > 0);
+    if (wk == Weights::safe && weights.empty()) CHECK(st.unsafe == 0);
+    if (wk == Weights::sparse && d.icg() >= 2 && weights.empty()) CHECK(st.unsafe > 0);
     if (!jit::isa_supported(isa)) return;
 
     const size_t dsz = ir::elem_size(p.epilogue.dst_type);
     const PostOp* sum = p.epilogue.sum_op();
     const size_t rsz = sum ? ir::elem_size(sum->sum_type) : 0;
-    const auto src = random_bytes(size_t(d.src_elems()), rng);
+    auto src = random_bytes(size_t(d.src_elems()), rng);
+    if (src_fill >= 0) std::fill(src.begin(), src.end(), uint8_t(src_fill));
     const std::vector<uint8_t> res = kernel_test::random_residual(p.epilogue, size_t(d.dst_elems()), rng, 20.f);
     std::vector<uint8_t> want(size_t(d.dst_elems()) * dsz);
     ref::conv_int8(d, cfg.src, src.data(), p.weights.data(), cfg.zp, p.epilogue, sum ? res.data() : nullptr,
@@ -368,6 +370,79 @@ TEST_CASE("jit conv: sparse correction, fallback and zoo-like weights", "[kernel
                     const auto f = conv_pack::make_fixup(dd, delta.data(), nb * simd_w, simd_w, 100, 10);
                     CHECK(conv_pack::fixup_density(dd, ww.data(), nb * simd_w, simd_w) == f.density());
                 }
+        }
+    }
+}
+
+// Unsafe pairs (±127, ±x) with excess 0, 42, 64, 99 or 126 (d = the excess on
+// the 127), the rest small: the correction groups reach their s16 bound (Σ|d|
+// = 128 per s16 lane: 2 × 64, 3 × 42 + ...), with sources at 255 the sums hit it.
+std::vector<int8_t> bound_weights(const ConvDesc& d, std::mt19937& rng) {
+    std::vector<int8_t> w(size_t(d.wei_elems()));
+    const int xs[] = {1, 43, 65, 100, 127};
+    std::uniform_int_distribution<int> pick(0, 11), small(-20, 20);
+    for (size_t i = 0; i + 1 < w.size(); i += 2) {
+        const int k = pick(rng), sign = (rng() & 1) ? 1 : -1;
+        if (k >= 5) {
+            w[i] = int8_t(small(rng));
+            w[i + 1] = int8_t(small(rng));
+        } else {
+            w[i + (rng() & 1)] = int8_t(sign * 127);
+            w[i + (w[i] ? 1 : 0)] = int8_t(sign * xs[k]);
+        }
+    }
+    if (w.size() % 2) w.back() = 127;
+    return w;
+}
+
+TEST_CASE("jit conv: grouped corrections at the s16 bound", "[kernels][conv][jit][emu]") {
+    // The lists: every entry in one group, no group over its s16 budget, groups of 2 and 3 formed.
+    std::mt19937 rng(11);
+    int64_t groups[conv_pack::kFixupMaxGroup] = {};
+    for (const char* s : {"mb1ic16ih6oc16oh6kh3ph1", "mb1ic67ih3oc40oh3kh1ph0", "g2mb1ic14ih5oc40oh5kh3ph1"}) {
+        const ConvDesc d = parse_conv_desc(s);
+        const auto w = bound_weights(d, rng);
+        std::vector<int8_t> delta;
+        conv_pack::safe_weights(d, w.data(), delta);
+        for (int simd_w : {4, 8, 16})
+            for (int nb : {1, 2})
+                for (int max_group : {1, 2, 3}) {
+                    const auto f = conv_pack::make_fixup(d, delta.data(), nb * simd_w, simd_w, 100, 10, max_group);
+                    int64_t entries = 0;
+                    for (int k = 0; k < conv_pack::kFixupMaxGroup; ++k) {
+                        const conv_pack::FixupList& L = f.list[k];
+                        REQUIRE(int64_t(L.src_off.size()) == L.groups * (k + 1));
+                        if (k >= max_group) CHECK(L.groups == 0);
+                        entries += L.groups * (k + 1);
+                        const auto* dv = reinterpret_cast<const int8_t*>(L.dvec.data());
+                        for (int64_t g = 0; g < L.groups; ++g)
+                            for (int sl = 0; sl < 2 * simd_w; ++sl) {
+                                int budget = 0;
+                                for (int e = 0; e <= k; ++e) {
+                                    const int8_t* v = dv + ((g * (k + 1) + e) * simd_w * 4);
+                                    budget += std::abs(int(v[2 * sl])) + std::abs(int(v[2 * sl + 1]));
+                                }
+                                REQUIRE(budget <= 128);
+                            }
+                    }
+                    CHECK(entries == f.entries);
+                    if (max_group == 3)
+                        for (int k = 0; k < conv_pack::kFixupMaxGroup; ++k) groups[k] += f.list[k].groups;
+                }
+    }
+    CHECK(groups[1] > 0);
+    CHECK(groups[2] > 0);
+    // Bit-exact with every source byte at 255 (s8: 127, shifted to 255), forced fixup.
+    uint32_t seed = 12000;
+    for (const char* s : {"mb1ic16ih6oc16oh6kh3ph1", "mb1ic64ih5oc24oh5kh3ph1", "mb1ic67ih3iw5oc40oh3ow5kh1kw1ph0pw0",
+                          "g2mb1ic14ih5oc40oh5kh3ph1", "mb1ic32ih9oc24oh5kh1sh2ph0", "mb1ic13ih5iw7oc21oh5ow7kh3kw3ph1pw1"}) {
+        const ConvDesc d = parse_conv_desc(s);
+        const auto w = bound_weights(d, rng);
+        for (Isa isa : emu::sweep_isas()) {
+            check(d, Config{ElemType::u8, 0, 3}, Weights::full, isa, seed++, ConvJitPath::fixup, w, 255);
+            check(d, Config{ElemType::s8, 0, 4}, Weights::full, isa, seed++, ConvJitPath::fixup, w, 127);
+            check(d, Config{ElemType::u8, 0, 9}, Weights::full, isa, seed++, ConvJitPath::fixup, w, 255);
+            check(d, Config{ElemType::s8, -3, 5}, Weights::full, isa, seed++, ConvJitPath::fixup, w);
         }
     }
 }
