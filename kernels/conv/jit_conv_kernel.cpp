@@ -193,14 +193,7 @@ public:
         {
             // acc = Σ (a - zp_eff)·w over the taps used, a in [0, 255] (s8 sources shifted).
             const double amax = double(std::max<int64_t>(std::abs(zp_eff), std::abs(255 - zp_eff)));
-            const int64_t k = d_.kh * d_.kw * icg;
-            int64_t wmax = 0;
-            for (int64_t o = 0; o < d_.oc; ++o) {
-                int64_t sw = 0;
-                for (int64_t i = 0; i < k; ++i) sw += std::abs(int64_t(p.weights[size_t(o * k + i)]));
-                wmax = std::max(wmax, sw);
-            }
-            c.acc_abs_max = double(wmax) * amax;
+            c.acc_abs_max = double(cp::max_abs_row_sum(p.weights.data(), d_.oc, d_.kh * d_.kw * icg)) * amax;
         }
         if (!flat_) {
             for (int64_t ox = 0; ox < d_.ow; ++ox) {

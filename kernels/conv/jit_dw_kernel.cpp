@@ -8,6 +8,7 @@
 #include "jit/cpu.hpp"
 #include "kernels/common/ref_acc.hpp"
 #include "kernels/conv/jit_dw_generator.hpp"
+#include "kernels/conv/pack.hpp"
 
 namespace octet::kernels {
 namespace {
@@ -37,13 +38,7 @@ public:
             // acc = sum over the taps of (x - zp) * w.
             const int64_t lo = p_.src_type == ir::ElemType::s8 ? -128 : 0, hi = lo + 255, taps = d.kh * d.kw;
             const double xmax = double(std::max(std::abs(lo - p_.src_zero_point), std::abs(hi - p_.src_zero_point)));
-            int64_t wmax = 0;
-            for (int64_t ch = 0; ch < d.ic; ++ch) {
-                int64_t s = 0;
-                for (int64_t t = 0; t < taps; ++t) s += std::abs(int64_t(p_.weights[size_t(ch * taps + t)]));
-                wmax = std::max(wmax, s);
-            }
-            conf.acc_abs_max = double(wmax) * xmax;
+            conf.acc_abs_max = double(conv_pack::max_abs_row_sum(p_.weights.data(), d.ic, taps)) * xmax;
         }
         cp_ = conv_dw::packed_channels(conf, isa);
         const int64_t rows = d.mb * d.oh, step = conv_dw::channel_step(conf, isa);

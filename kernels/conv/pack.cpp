@@ -15,6 +15,16 @@ int64_t packed_icq(const ConvDesc& d) { return (d.icg() + 3) / 4; }
 // Same rule as u8s8_pair_safe: a pair is unsafe iff both weights are non-zero
 // with one sign (w0·w1 > 0) and |w0 + w1| = |w0| + |w1| > 128. An odd icg's
 // last pair has a zero partner and is always safe.
+int64_t max_abs_row_sum(const int8_t* wei, int64_t rows, int64_t row_len) {
+    int64_t best = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+        int64_t s = 0;
+        for (int64_t i = 0; i < row_len; ++i) s += std::abs(int64_t(wei[r * row_len + i]));
+        best = std::max(best, s);
+    }
+    return best;
+}
+
 PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei) {
     PairStats s;
     const int64_t icg = d.icg(), taps = d.oc * d.kh * d.kw;

@@ -65,6 +65,11 @@ struct PairStats {
 // The pairs of the plain [G][OC/G][KH][KW][IC/G] weights in quad order.
 PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei);
 
+// max over rows of Σ|w| for `rows` rows of `row_len` weights: times the largest
+// |activation| it bounds every accumulator (Conf::acc_abs_max of the conv and dw
+// generators: when the saturating packs may do the dst clamp).
+int64_t max_abs_row_sum(const int8_t* wei, int64_t rows, int64_t row_len);
+
 // Packed weights as above; `split` selects the 2-half exact layout.
 AlignedBuffer pack_weights(const ConvDesc& d, const int8_t* wei, int oc_block, bool split);
 int64_t packed_icq(const ConvDesc& d);
