@@ -20,6 +20,11 @@ thread_local UnitRecorder* t_recorder = nullptr;
 
 }  // namespace
 
+uint64_t new_loop_id() {
+    static std::atomic<uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 UnitRecorder* unit_recorder() { return t_recorder; }
 void set_unit_recorder(UnitRecorder* r) { t_recorder = r; }
 

@@ -48,6 +48,9 @@ public:
 UnitRecorder* unit_recorder();            // the calling thread's, or null
 void set_unit_recorder(UnitRecorder* r);  // null removes it
 
+// A fresh id for one parallel loop (kernels::MatmulArgs::job): never 0, never reused.
+uint64_t new_loop_id();
+
 class ThreadPool {
 public:
     // threads <= 0: one per hardware thread. The calling thread is one of them.

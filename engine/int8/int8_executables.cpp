@@ -152,6 +152,7 @@ public:
         args.src = src_nhwc_ ? in[0].raw() : src.raw();
         args.residual = in.size() != 3 ? nullptr : res_nhwc_ ? in[2].raw() : res.raw();
         args.dst = dst_nhwc_ ? out[0].raw() : dst.raw();
+        args.job = new_loop_id();
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
         if (!dst_nhwc_)
             reorder(pool, dst.raw(), out[0].raw(), out[0].shape(), ir::elem_size(out[0].type()), false);
@@ -236,6 +237,7 @@ public:
         if (b_runtime_) args.b = static_cast<const int8_t*>(in[1].raw());
         args.residual = in.size() == 3 ? in[2].raw() : nullptr;
         args.dst = out[0].raw();
+        args.job = new_loop_id();
         pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
     }
 

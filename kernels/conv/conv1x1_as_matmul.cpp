@@ -15,6 +15,7 @@ public:
         m.a = args.src;
         m.residual = args.residual;
         m.dst = args.dst;
+        m.job = args.job;
         mm_->run(m, begin, end);
     }
 

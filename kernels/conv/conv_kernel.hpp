@@ -27,6 +27,7 @@ struct ConvArgs {
     const void* src = nullptr;
     const void* residual = nullptr;      // only with a sum post-op
     void* dst = nullptr;
+    uint64_t job = 0;                    // MatmulArgs::job (the 1x1-as-matmul routes pass it on)
 };
 
 class ConvKernel : public Kernel {

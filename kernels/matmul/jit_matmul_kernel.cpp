@@ -165,17 +165,28 @@ public:
         AlignedBuffer block, block_comp;
         int64_t packed_unit = -1;
         // The exact path's split A (generator header), or s8 A moved to u8: each row
-        // block this range meets is prepared once, into a buffer this thread keeps
-        // between calls.
-        thread_local std::vector<uint8_t> prep_a;
-        std::vector<char> prep_done;
+        // block is prepared once per call, or once per loop (MatmulArgs::job), into
+        // a buffer this thread keeps.
+        struct Prepared {
+            const JitMatmulKernel* kernel = nullptr;
+            uint64_t job = 0;
+            std::vector<char> done;   // per (batch, row block)
+            std::vector<uint8_t> a;
+        };
+        thread_local Prepared pa;
         const bool prep = s16_ || u8_a_;
         const int64_t prep_row = s16_ ? k_groups_ * 8 : d_.k;
         if (prep) {
             const size_t bytes = size_t(d_.batch() * d_.m * prep_row);
-            if (prep_a.size() < bytes) prep_a.resize(bytes);
-            prep_done.assign(size_t(d_.batch() * m_blocks_), 0);
+            if (args.job == 0 || pa.kernel != this || pa.job != args.job) {
+                pa.kernel = this;
+                pa.job = args.job;
+                pa.done.assign(size_t(d_.batch() * m_blocks_), 0);
+            }
+            if (pa.a.size() < bytes) pa.a.resize(bytes);
         }
+        std::vector<uint8_t>& prep_a = pa.a;
+        std::vector<char>& prep_done = pa.done;
         const int64_t packed_bytes = d_.batch() * packed_.batch_bytes;
         if (rt_) {
             block = AlignedBuffer(size_t(packed_.block_bytes));

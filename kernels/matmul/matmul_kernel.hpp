@@ -35,6 +35,11 @@ struct MatmulArgs {
     const void* residual = nullptr;
     void* dst = nullptr;
     const int8_t* b = nullptr;           // the run-time B (MatmulProblem::b_runtime)
+    // Non-zero: the caller's id for one parallel loop, the same on every call of
+    // it (with these args) and never reused. A thread then keeps what it prepared
+    // from A (the exact path's split, s8 moved to u8) across its calls of the loop:
+    // a 2-thread loop calls a kernel ~8 times per thread (the pool's halving claims).
+    uint64_t job = 0;
 };
 
 class MatmulKernel : public Kernel {

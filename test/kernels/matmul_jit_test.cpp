@@ -109,8 +109,11 @@ std::vector<uint8_t> reference(const Case& c) {
     return dst;
 }
 
-// Runs k on guarded copies of the case's buffers, in `splits` ranges of work units.
-std::vector<uint8_t> run_guarded(const MatmulKernel& k, const Case& c, int splits = 1) {
+// Runs k on guarded copies of the case's buffers, in `splits` ranges of work units;
+// with_job: all ranges carry one fresh MatmulArgs::job (the engine's parallel loop),
+// so a range may use the A rows an earlier range of the loop prepared.
+std::vector<uint8_t> run_guarded(const MatmulKernel& k, const Case& c, int splits = 1, bool with_job = false) {
+    static uint64_t last_job = 0;
     GuardedBytes a(c.a.size()), dst(size_t(c.p.desc.dst_elems()) * ir::elem_size(c.p.epilogue.dst_type));
     std::memcpy(a.data(), c.a.data(), c.a.size());
     std::memset(dst.data(), 0xA5, dst.size());
@@ -125,6 +128,7 @@ std::vector<uint8_t> run_guarded(const MatmulKernel& k, const Case& c, int split
         std::memcpy(b->data(), c.b_stored.data(), c.b_stored.size());
     }
     MatmulArgs args{a.data(), res ? res->data() : nullptr, dst.data(), b ? b->as<int8_t>() : nullptr};
+    if (with_job) args.job = ++last_job;
     const int64_t units = k.work_units();
     for (int s = 0; s < splits; ++s) k.run(args, units * s / splits, units * (s + 1) / splits);
     return std::vector<uint8_t>(dst.data(), dst.data() + dst.size());
@@ -432,7 +436,7 @@ TEST_CASE("matmul jit: run-time B at BERT's attention shapes, every native ISA",
 // jit_matmul_generator.hpp), which is made per row block a work range meets:
 // ranges that start and end inside the row blocks of a column block, batches,
 // u8/s8 A with zero points, K tails, full and safe weights.
-TEST_CASE("matmul jit: row blocks and the exact path's split A", "[kernels][matmul][jit][emu]") {
+TEST_CASE("matmul jit: row blocks and the exact path's split A, per call and per loop (job)", "[kernels][matmul][jit][emu]") {
     if (emu::in_emu_lane()) {
         WARN("skipped in the emu lane (larger shapes; native runs check them)");
         return;
@@ -451,10 +455,11 @@ TEST_CASE("matmul jit: row blocks and the exact path's split A", "[kernels][matm
                     const std::vector<uint8_t> want = reference(c);
                     for (Isa isa : run_isas_here()) {
                         auto kern = make_jit(c.p, isa);
-                        for (int splits : {1, 3, 7}) {
-                            INFO(case_info(c, isa) << " " << kern->name() << " splits " << splits);
-                            REQUIRE(std::memcmp(run_guarded(*kern, c, splits).data(), want.data(), want.size()) == 0);
-                        }
+                        for (int splits : {1, 3, 7})
+                            for (bool job : {false, true}) {
+                                INFO(case_info(c, isa) << " " << kern->name() << " splits " << splits << " job " << job);
+                                REQUIRE(std::memcmp(run_guarded(*kern, c, splits, job).data(), want.data(), want.size()) == 0);
+                            }
                         ran.note(isa, kern->exec_type());
                     }
                 }
