@@ -10,11 +10,6 @@ namespace octet::kernels::conv_pack {
 
 int64_t packed_icq(const ConvDesc& d) { return (d.icg() + 3) / 4; }
 
-// Branch-free (the compiler vectorizes it): with random-looking weights the
-// branchy form mispredicted on every other pair and dominated compile time.
-// Same rule as u8s8_pair_safe: a pair is unsafe iff both weights are non-zero
-// with one sign (w0·w1 > 0) and |w0 + w1| = |w0| + |w1| > 128. An odd icg's
-// last pair has a zero partner and is always safe.
 int64_t max_abs_row_sum(const int8_t* wei, int64_t rows, int64_t row_len) {
     int64_t best = 0;
     for (int64_t r = 0; r < rows; ++r) {
@@ -25,6 +20,11 @@ int64_t max_abs_row_sum(const int8_t* wei, int64_t rows, int64_t row_len) {
     return best;
 }
 
+// Branch-free (the compiler vectorizes it): with random-looking weights the
+// branchy form mispredicted on every other pair and dominated compile time.
+// Same rule as u8s8_pair_safe: a pair is unsafe iff both weights are non-zero
+// with one sign (w0·w1 > 0) and |w0 + w1| = |w0| + |w1| > 128. An odd icg's
+// last pair has a zero partner and is always safe.
 PairStats analyze_pairs(const ConvDesc& d, const int8_t* wei) {
     PairStats s;
     const int64_t icg = d.icg(), taps = d.oc * d.kh * d.kw;

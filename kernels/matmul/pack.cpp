@@ -105,7 +105,6 @@ void block_compensation(const int8_t* b, int64_t k, int64_t n, bool transposed, 
     constexpr int64_t kChunk = int64_t(1) << 23;  // |Σ| <= 128 · 2^23 < 2^31
     const int64_t cols = std::min(nb, n - n0);
     std::vector<int64_t> sum(size_t(nb), 0);
-    std::vector<int32_t> part(static_cast<size_t>(nb));
     for (int64_t j = 0; transposed && j < cols; ++j) {
         const int8_t* col = b + (n0 + j) * k;
         for (int64_t k0 = 0; k0 < k; k0 += kChunk) {
@@ -114,6 +113,7 @@ void block_compensation(const int8_t* b, int64_t k, int64_t n, bool transposed, 
             sum[size_t(j)] += s;
         }
     }
+    std::vector<int32_t> part(transposed ? 0 : static_cast<size_t>(nb));
     for (int64_t k0 = 0; !transposed && k0 < k; k0 += kChunk) {  // row by row: contiguous reads
         std::fill(part.begin(), part.end(), 0);
         for (int64_t kk = k0; kk < std::min(k, k0 + kChunk); ++kk) {
