@@ -29,13 +29,14 @@ namespace {
 
 const char* kUsage =
     "usage: bench_conv [--threads 1,2] [--csv FILE] [--shared DIR] [--min-time S] [--filter SUBSTR]\n"
-    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL] [--paths]\n"
+    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL] [--paths [--rounds R]]\n"
     "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n"
     "  --zoo resnet50|mobilenetv2 (\"-int8\" accepted): that zoo model's non-depthwise convs, every\n"
     "    occurrence, with its weights quantized per output channel to [-127, 127] (255 levels, as the\n"
     "    LPT does); the peers: oneDNN int8 only.\n"
     "  --paths: also time octet's non-VNNI paths forced one by one (fast = the fast chain on the\n"
-    "    made-safe weights, the floor; fixup; exact; s16) and print the fixup density.\n";
+    "    made-safe weights, the floor; fixup; exact; s16; pxfix) and print the fixup density;\n"
+    "    --rounds R: R interleaved rounds of them, the minimum of each kept.\n";
 
 struct Layer {
     std::string set;
@@ -379,29 +380,40 @@ int main(int argc, char** argv) {
             run_octet();
             if (o.paths && t == o.threads.front()) {
                 // Every non-VNNI path forced on this layer (1 thread: the caller runs all units).
-                auto time_path = [&](const kernels::ConvProblem& pp, kernels::ConvJitPath path) {
-                    std::string why;
-                    auto kk = kernels::make_conv_jit_kernel(pp, isa, why, path);
-                    if (!kk) return std::make_pair(double(NAN), std::string("declined"));
-                    kernels::ConvArgs aa = args;
-                    std::vector<uint8_t> dd2(dst.size());
-                    aa.dst = dd2.data();
-                    const double m = time_ms([&] { kk->run(aa, 0, kk->work_units()); }, o.min_time);
-                    return std::make_pair(m, kk->exec_type());
-                };
+                // Every path built first, then timed in o.rounds interleaved rounds (minimum kept):
+                // the neighbours' load moves all of them alike.
                 kernels::ConvProblem ps = p;
                 std::vector<int8_t> delta;
                 ps.weights = kernels::conv_pack::safe_weights(d, wei.data(), delta);
                 const kernels::ConvJitCosts cst = kernels::conv_jit_costs(p, isa);
-                const auto f = time_path(ps, kernels::ConvJitPath::automatic);
-                const auto x = time_path(p, kernels::ConvJitPath::fixup);
-                const auto e = time_path(p, kernels::ConvJitPath::exact);
-                const auto s16 = time_path(p, kernels::ConvJitPath::s16);
-                std::printf("#path %-26s dens %.3f | fast %7.3f fixup %7.3f exact %7.3f s16 %7.3f ms | x fast: %5.2f "
-                            "%5.2f %5.2f | model %5.2f %5.2f %5.2f | auto %s\n",
-                            d.name.c_str(), cst.density, f.first, x.first, e.first, s16.first, x.first / f.first,
-                            e.first / f.first, s16.first / f.first, cst.fixup, cst.exact, cst.s16,
-                            k->exec_type().c_str());
+                const std::pair<const kernels::ConvProblem*, kernels::ConvJitPath> want[] = {
+                    {&ps, kernels::ConvJitPath::automatic}, {&p, kernels::ConvJitPath::fixup},
+                    {&p, kernels::ConvJitPath::exact},      {&p, kernels::ConvJitPath::s16},
+                    {&p, kernels::ConvJitPath::pxfix}};
+                std::unique_ptr<kernels::ConvKernel> kk[5];
+                std::pair<double, std::string> res[5];
+                for (int i = 0; i < 5; ++i) {
+                    std::string why;
+                    kk[i] = kernels::make_conv_jit_kernel(*want[i].first, isa, why, want[i].second);
+                    res[i] = {double(NAN), kk[i] ? kk[i]->exec_type() : std::string("declined")};
+                }
+                // A forced pxfix that fell back to the fixup is not a pxfix figure.
+                if (res[4].second.find("_pxfix") == std::string::npos) kk[4].reset();
+                std::vector<uint8_t> dd2(dst.size());
+                kernels::ConvArgs aa = args;
+                aa.dst = dd2.data();
+                for (int r = 0; r < o.rounds; ++r)
+                    for (int i = 0; i < 5; ++i) {
+                        if (!kk[i]) continue;
+                        const double m = time_ms([&] { kk[i]->run(aa, 0, kk[i]->work_units()); }, o.min_time);
+                        if (!(m >= res[i].first)) res[i].first = m;
+                    }
+                const auto &f = res[0], &x = res[1], &e = res[2], &s16 = res[3], &px = res[4];
+                std::printf("#path %-26s dens %.3f | fast %7.3f fixup %7.3f exact %7.3f s16 %7.3f pxfix %7.3f ms | "
+                            "x fast: %5.2f %5.2f %5.2f %5.2f | model %5.2f %5.2f %5.2f %5.2f | auto %s\n",
+                            d.name.c_str(), cst.density, f.first, x.first, e.first, s16.first, px.first,
+                            x.first / f.first, e.first / f.first, s16.first / f.first, px.first / f.first, cst.fixup,
+                            cst.exact, cst.s16, cst.pxfix, k->exec_type().c_str());
             }
 
             double ms[4] = {ms_o, NAN, NAN, NAN};

@@ -77,6 +77,7 @@ struct Options {
     std::string zoo;                       // --zoo MODEL: a zoo model's convs with its quantized weights (bench_conv)
     bool densities = false;                // --densities: fixup entry densities per idea (bench_conv, hidden)
     bool paths = false;                    // --paths: also time every non-VNNI conv path (bench_conv)
+    int rounds = 1;                        // --rounds R: --paths times the paths in R interleaved rounds, keeps the minimum
 };
 // Parses the common flags; unknown flags print `usage` and exit(2).
 Options parse_options(int argc, char** argv, const char* usage);

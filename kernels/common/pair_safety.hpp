@@ -5,9 +5,12 @@
 // non-VNNI int8 kernel uses this one rule to decide its fast path.
 namespace octet::kernels {
 
+// For s8 weights that is |w0 + w1| <= 128: with equal signs |w0 + w1| =
+// |w0| + |w1|, with opposite ones |w0 + w1| <= 128 always; one compare pair,
+// no branch, so the O(weights) scans over it vectorize.
 inline bool u8s8_pair_safe(int w0, int w1) {
-    if ((w0 <= 0 && w1 >= 0) || (w0 >= 0 && w1 <= 0)) return true;
-    return (w0 < 0 ? -w0 : w0) + (w1 < 0 ? -w1 : w1) <= 128;
+    const int s = w0 + w1;
+    return s <= 128 && s >= -128;
 }
 
 }  // namespace octet::kernels

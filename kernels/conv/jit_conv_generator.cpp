@@ -50,7 +50,9 @@ public:
         if (c.ur_w < 1 || c.ur_w > max_ur_w(kIsa, c.nb_oc, c.split, c.w_mem))
             throw ArgumentError(c.name + ": ur_w " + std::to_string(c.ur_w) + " does not fit the registers");
         if (vnni && c.split) throw ArgumentError(c.name + ": VNNI needs no split weights");
-        if (c.fixup && (vnni || c.split)) throw ArgumentError(c.name + ": fixup is for the non-VNNI fast path");
+        if ((c.fixup || c.corr) && (vnni || c.split))
+            throw ArgumentError(c.name + ": fixup / corr are for the non-VNNI fast path");
+        if (c.fixup && c.corr) throw ArgumentError(c.name + ": one correction at a time");
     }
     std::string name() const override { return c_.name; }
 
@@ -342,6 +344,17 @@ private:
         }
         if (c_.fixup) fixup(ur_b, masks);
         // Epilogue.
+        if (c_.corr) {
+            // The tile's rows follow the pixels of the call: its pointer lives in the frame.
+            mov(reg_s, ptr[frame(0)]);
+            for (int p = 0; p < ur_b; ++p)
+                for (int j = 0; j < nb_; ++j) {
+                    const Address a = ptr[reg_s + int((p * c_.oc_block + j * simd_w) * 4)];
+                    if constexpr (vex) vpaddd(acc(p, j), acc(p, j), a);
+                    else paddd(acc(p, j), a);
+                }
+            add(qword[frame(0)], int(ur_b * c_.oc_block * 4));
+        }
         if (c_.has_comp) {
             mov(reg_s, ptr[reg_args + offsetof(CallArgs, comp)]);
             for (int p = 0; p < ur_b; ++p)
@@ -468,7 +481,11 @@ private:
     }
 
     void generate() override {
-        preamble();
+        preamble(c_.corr ? 8 : 0);
+        if (c_.corr) {
+            mov(rax, ptr[reg_args + offsetof(CallArgs, corr)]);
+            mov(ptr[frame(0)], rax);
+        }
         lea(reg_params, ptr[reg_args + offsetof(CallArgs, params)]);
         mov(reg_oc, ptr[reg_args + offsetof(CallArgs, oc)]);
         if constexpr (!vnni) load_vec(ONES(), ptr[rip + l_ones_]);

@@ -15,6 +15,8 @@
 //     exact     the same on both halves of the split weights  (any weights)
 //     fixup     fast on w_safe, then per (kx, vector, group size) a run-time loop
 //               over the sparse correction groups of the row's valid ky (exact)
+//     corr      fast on w_safe, plus a tile of Σ a·d the caller computed with
+//               pixels in the lanes (kernels/conv/pxfix.hpp), added per pixel
 //   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
 //   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
 //   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the
@@ -57,6 +59,7 @@ struct CallArgs {
     int64_t ylo_off;
     jit::PostOpParams params;
     const int8_t* wei_flat;  // Conf::kwic_quads > 0: the block's (kx, ic)-flattened weights at the first valid ky
+    const int32_t* corr;     // Conf::corr: the call's pixel-lane correction tile, [pixel][oc_block] s32
 };
 
 struct Conf {
@@ -66,6 +69,7 @@ struct Conf {
     bool split = false;     // exact non-VNNI path over 2 weight halves
     bool has_comp = false;  // subtract the compensation
     bool fixup = false;     // fast chain on w_safe + list-driven Σ a·d (not with split)
+    bool corr = false;      // fast chain on w_safe + CallArgs::corr added before the epilogue (pxfix.hpp)
     std::vector<uint8_t> fix_used[kFixMaxGroup];  // per group size: [j][kx][tail] lists that are ever non-empty
     int64_t kh = 1;                 // filter height (fixup index stride)
     int64_t ic = 0;         // source pixel stride (all groups)

@@ -11,7 +11,9 @@
 #include "jit/generator.hpp"
 #include "kernels/conv/jit_conv1x1_s16_kernel.hpp"
 #include "kernels/conv/jit_conv_generator.hpp"
+#include "kernels/conv/jit_pxfix_generator.hpp"
 #include "kernels/conv/pack.hpp"
+#include "kernels/conv/pxfix.hpp"
 
 namespace octet::kernels {
 namespace {
@@ -79,6 +81,33 @@ double fixup_cost(const ConvDesc& d, double density) {
     if (d.kh * d.kw == 1) return kFixup1x1Base + kFixup1x1PerDensity * density;
     return 1.0 + (d.icg() < 4 ? kFixupPerDensityFirst : kFixupPerDensity) * density;
 }
+// pxfix (1x1, sse42 / avx2; pxfix.hpp): 1 + 8/N + 6/K + 6·entries/(K·N),
+// fitted on ResNet-50's 1x1 layers at the AVX2 cap (bench_conv --zoo resnet50
+// --paths --rounds 3): per pixel block, the input transpose is shared by the N
+// outputs, the lists and the tile transpose are per output channel (against
+// its K MACs), each nonzero pair costs ~1.5 cycles against 4 MACs of the chain.
+constexpr double kPxfixPerK = 8.0, kPxfixPerColumn = 6.0, kPxfixPerEntry = 6.0;
+
+bool pxfix_shape(const ConvDesc& d, Isa isa) {
+    return d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 && d.pw_end <= 0 &&
+           (isa == Isa::sse42 || isa == Isa::avx2);
+}
+double pxfix_cost(const ConvDesc& d, int64_t entries) {
+    const double k = double(d.ic), n = double(d.oc);
+    return 1.0 + kPxfixPerK / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
+}
+// Nonzero pairs of the correction (pxfix.hpp: entries) without building the lists.
+int64_t pxfix_entries(const ConvDesc& d, const int8_t* wei) {
+    int64_t e = 0;
+    for (int64_t o = 0; o < d.oc; ++o) {
+        const int8_t* w = wei + o * d.ic;
+        int32_t n = 0;
+        for (int64_t c = 0; c + 1 < d.ic; c += 2) n += int32_t(!cp::pair_safe(w[c], w[c + 1]));
+        e += n;
+    }
+    return e;
+}
+
 double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
 double exact_cost(const ConvDesc&) { return kExactCost; }
 
@@ -112,22 +141,28 @@ public:
         const int64_t ky_step = (d_.dh + 1) * d_.iw * d_.ic, kx_step = (d_.dw + 1) * d_.ic;
         std::vector<int8_t> wsafe;
         if (split_ && path != ConvJitPath::exact) {
-            const bool allowed = path == ConvJitPath::fixup || fixup_allowed();
+            const bool allowed = path == ConvJitPath::fixup || path == ConvJitPath::pxfix || fixup_allowed();
             if (allowed) {
                 std::vector<int8_t> delta;
                 wsafe = cp::safe_weights(d_, p.weights.data(), delta);
-                fix_ = cp::make_fixup(d_, delta.data(), oc_block_, simd_w, ky_step, kx_step);
-                if (path == ConvJitPath::fixup || fixup_cost(d_, fix_.density()) <= exact_cost(d_)) {
+                ConvJitPath pick = path;
+                if (path == ConvJitPath::automatic) pick = conv_jit_costs(p, isa).best_direct;
+                if (pick == ConvJitPath::pxfix && !pxfix_shape(d_, isa)) pick = ConvJitPath::fixup;
+                if (pick == ConvJitPath::pxfix) {
+                    px_ = cp::make_pxfix(delta.data(), d_.oc, d_.ic, oc_block_, simd_w);
+                    pxfix_ = true;
+                    split_ = false;
+                } else if (pick == ConvJitPath::fixup) {
+                    fix_ = cp::make_fixup(d_, delta.data(), oc_block_, simd_w, ky_step, kx_step);
                     fixup_ = true;
                     split_ = false;
                 } else {
                     wsafe.clear();
-                    fix_ = cp::Fixup{};
                 }
             }
         }
         wq_ = int64_t(split_ ? 2 : 1) * oc_block_ * 4;
-        packed_ = cp::pack_weights(d_, fixup_ ? wsafe.data() : p.weights.data(), oc_block_, split_);
+        packed_ = cp::pack_weights(d_, fixup_ || pxfix_ ? wsafe.data() : p.weights.data(), oc_block_, split_);
 
         if (flat_) {
             ycls_.cls.assign(size_t(d_.oh), 0);
@@ -145,12 +180,13 @@ public:
         if (zp_eff != 0) comp_ = cp::compensation(d_, p.weights.data(), oc_block_, zp_eff, ycls_, xcls_);
 
         exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
-                     (fixup_ ? "_fixup" : "") + "_I8";
+                     (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + "_I8";
         const ir::PostOp* sum = e_.sum_op();
         rsz_ = sum ? ir::elem_size(sum->sum_type) : 0;
         dsz_ = ir::elem_size(e_.dst_type);
         name_ = std::string("conv_") + jit::isa_name(isa) + "_" + (one_by_one_ ? "1x1" : "direct") +
-                (split_ ? "_exact" : "") + (fixup_ ? "_fixup" : "") + "_" + ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
+                (split_ ? "_exact" : "") + (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + "_" +
+                ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
                 shape_tag(d_);
 
         cj::Conf c;
@@ -160,6 +196,7 @@ public:
         c.split = split_;
         c.has_comp = zp_eff != 0;
         c.fixup = fixup_;
+        c.corr = pxfix_;
         for (int k = 0; k < cj::kFixMaxGroup; ++k) c.fix_used[k] = fix_.list[k].used;
         c.kh = d_.kh;
         c.ic = d_.ic;
@@ -183,7 +220,7 @@ public:
         ConvDesc dv = d_;
         dv.ic = d_.kw * d_.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]: the packing sees a 1-wide kernel
         dv.kw = 1;
-        if (!flat_ && !split_ && !fixup_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 && d_.kw > 1 &&
+        if (!flat_ && !split_ && !fixup_ && !pxfix_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 && d_.kw > 1 &&
             d_.kw * d_.ic <= 64 && (vnni || (simd_w <= 8 && cp::analyze_pairs(dv, p.weights.data()).unsafe == 0))) {
             kwic_quads_ = cp::packed_icq(dv);
             kwic_packed_ = cp::pack_weights(dv, p.weights.data(), oc_block_, false);
@@ -237,7 +274,28 @@ public:
             rows_ = d_.oh;
         }
         rows_outer_ = rem != oc_block_ && n_ocb_ > 1 && packed_.size() <= kRowsOuterMaxWeights;
+        // pxfix: pixels outermost whenever the weights allow, so that a chunk's
+        // transposed input is made, used by every block and dropped while in L2
+        // (oc blocks outermost, the whole image's would be re-read per block).
+        if (pxfix_) rows_outer_ = n_ocb_ > 1 && packed_.size() <= kRowsOuterMaxWeights;
         supported_ = jit::isa_supported(isa);
+        if (pxfix_) {
+            pxfix_jit::Conf pc;
+            pc.isa = isa;
+            pc.oc_block = oc_block_;
+            pc.pb_bytes = px_.pb_bytes();
+            pc.name = "pxfix_" + std::string(jit::isa_name(isa)) + "_ocb" + std::to_string(oc_block_) + "_k" +
+                      std::to_string(d_.ic) + "_" + shape_tag(d_);
+            px_gen_ = pxfix_jit::make_pxfix_generator(pc);
+            px_fn_ = px_gen_->function<void(const pxfix_jit::CallArgs*)>();
+            // The most pixels one unit holds: a flat chunk (whole register blocks but the last) or a row.
+            int64_t most = d_.ow;
+            if (flat_) {
+                const int64_t pix = d_.oh * d_.ow, nblk = (pix + flat_ur_ - 1) / flat_ur_;
+                most = std::min(pix, (nblk + rows_ - 1) / rows_ * flat_ur_);
+            }
+            px_npb_ = (most + simd_w - 1) / simd_w;
+        }
     }
 
     std::string exec_type() const override { return exec_type_; }
@@ -268,6 +326,31 @@ public:
         for (int k = 0; k < cj::kFixMaxGroup; ++k) {
             c.fix_src[k] = fix_.list[k].src_off.data();
             c.fix_dvec[k] = reinterpret_cast<const int8_t*>(fix_.list[k].dvec.data());
+        }
+        // pxfix: the transposed input of the (image, row) units a thread meets,
+        // kept for the parallel loop (ConvArgs::job; one run() when 0): the last
+        // one when pixels are outermost, else every one; and the tile.
+        struct PxState {
+            const JitConvKernel* kernel = nullptr;
+            uint64_t job = 0;
+            const void* src = nullptr;
+            std::vector<int64_t> held;  // per slot: the (image, row) it holds, or -1
+            AlignedBuffer at, tile;
+        };
+        thread_local PxState px;
+        const int64_t px_slot_bytes = px_npb_ * px_.pb_bytes();
+        const int64_t px_slots = rows_outer_ ? 1 : d_.mb * rows_;
+        if (pxfix_) {
+            if (a.job == 0 || px.kernel != this || px.job != a.job || px.src != a.src) {
+                px.kernel = this;
+                px.job = a.job;
+                px.src = a.src;
+                px.held.assign(size_t(px_slots), -1);
+            }
+            const size_t at_bytes = size_t(px_slots * px_slot_bytes);
+            if (px.at.size() < at_bytes) px.at = AlignedBuffer(at_bytes);
+            const size_t tile_bytes = size_t(px_npb_ * simd_w_ * oc_block_ * 4);
+            if (px.tile.size() < tile_bytes) px.tile = AlignedBuffer(tile_bytes);
         }
         for (int64_t u = begin; u < end; ++u) {
             const int64_t row = rows_outer_ ? (u / gb_count) % rows_ : u % rows_;
@@ -306,6 +389,20 @@ public:
                     c.fix_idx[k] = fix_.list[k].idx.data() + gb * fix_.idx_block_stride() + ylo;
                 c.ylo_off = ylo * (d_.dh + 1) * d_.iw * d_.ic;
             }
+            if (pxfix_) {
+                const int64_t unit_row = n * rows_ + row, slot = rows_outer_ ? 0 : unit_row;
+                uint8_t* at = px.at.data() + slot * px_slot_bytes;
+                if (px.held[size_t(slot)] != unit_row) {
+                    // Row mode (strided 1x1): the row's pixels are sw·ic bytes apart.
+                    cp::transpose_pairs(px_, src + src_off, flat_ ? d_.ic : d_.sw * d_.ic, c.npix,
+                                        src_t_ == ir::ElemType::s8, reinterpret_cast<uint32_t*>(at));
+                    px.held[size_t(slot)] = unit_row;
+                }
+                pxfix_jit::CallArgs pa{at, (c.npix + simd_w_ - 1) / simd_w_, px_.ent.data(),
+                                       px_.col.data() + gb * oc_block_, reinterpret_cast<int32_t*>(px.tile.data())};
+                px_fn_(&pa);
+                c.corr = reinterpret_cast<const int32_t*>(px.tile.data());
+            }
             const bool last = ob == n_ocb_ - 1 && tail_fn_;
             (last ? tail_fn_ : main_fn_)(&c);
         }
@@ -316,10 +413,15 @@ private:
     ir::ElemType src_t_;
     ir::Epilogue e_;  // the per-channel vectors the code reads through params_
     Isa isa_;
-    bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, supported_ = false;
+    bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, pxfix_ = false, supported_ = false;
     bool rows_outer_ = false;  // unit order: pixels outermost (see kRowsOuterMaxWeights)
     cp::PairStats stats_;
     cp::Fixup fix_;
+    cp::PxFix px_;
+    std::unique_ptr<jit::Generator> px_gen_;
+    void (*px_fn_)(const pxfix_jit::CallArgs*) = nullptr;
+    int64_t px_npb_ = 0;  // pixel blocks of the largest unit
+    int simd_w_ = jit::isa_simd_width(isa_);
     int oc_block_ = 0;
     int64_t n_ocb_ = 0, icq_ = 0, wq_ = 0, oc_pad_ = 0, rows_ = 0;
     int64_t flat_ur_ = 0;  // flat mode: chunks are multiples of this many pixels (the main kernel's ur_w)
@@ -358,17 +460,24 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         c.density = cp::fixup_density(d, p.weights.data(), conv_oc_block(d, isa), jit::isa_simd_width(isa));
         c.fixup = fixup_cost(d, c.density);
         if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
+        if (pxfix_shape(d, isa)) {
+            c.pxfix = pxfix_cost(d, pxfix_entries(d, p.weights.data()));
+            if (c.pxfix < std::min(c.fixup, c.exact)) c.best = ConvJitPath::pxfix;
+        }
     }
+    c.best_direct = c.best;
     std::string s16_why;
     // The s16 costs are AVX2 / SSE4.2 measurements (the no-VNNI targets); AVX-512 without
     // VNNI keeps fixup / exact until measured (ConvJitPath::s16 still builds it there).
     if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
     else if (conv_1x1_s16_shape(d, s16_why)) {
         c.s16 = s16_cost(d);
-        if (c.s16 < (c.best == ConvJitPath::fixup ? c.fixup : c.exact)) c.best = ConvJitPath::s16;
+        const double direct = c.best == ConvJitPath::fixup ? c.fixup : c.best == ConvJitPath::pxfix ? c.pxfix : c.exact;
+        if (c.s16 < direct) c.best = ConvJitPath::s16;
     }
-    const char* names[] = {"automatic", "fixup", "exact", "s16"};
+    const char* names[] = {"automatic", "fixup", "exact", "s16", "pxfix"};
     c.why = "cost model (x fast path): density " + fmt(c.density) + ", fixup " + (c.fixup > 0 ? fmt(c.fixup) : "off") +
+            ", pxfix " + (c.pxfix > 0 ? fmt(c.pxfix) : "n/a") +
             ", exact " + fmt(c.exact) + ", s16 " + (c.s16 > 0 ? fmt(c.s16) : "n/a (" + s16_why + ")") + ": " +
             names[int(c.best)];
     return c;

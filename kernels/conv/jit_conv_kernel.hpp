@@ -4,11 +4,13 @@
 // one or two generated functions (the full output-channel block and the
 // group's last, narrower one; kernels/conv/jit_conv_generator.hpp).
 //
-// Exec types: jit_<isa>[_1x1][_fixup|_exact]_I8 with isa sse42, avx2, avx_vnni,
+// Exec types: jit_<isa>[_1x1][_fixup|_pxfix|_exact]_I8 with isa sse42, avx2, avx_vnni,
 // avx512, avx512_vnni. Without VNNI: no suffix = the fast pmaddubsw path, every
 // weight pair of the layer is safe (pack.hpp); "_fixup" = fast path on the
 // made-safe weights plus the sparse correction of the unsafe pairs (pack.hpp);
-// "_exact" = split weights. Between fixup, exact and, for 1x1 layers, the s16
+// "_pxfix" = the same correction computed with pixels in the lanes (1x1,
+// sse42 / avx2; kernels/conv/pxfix.hpp); "_exact" = split weights. Between
+// fixup, pxfix, exact and, for 1x1 layers, the s16
 // matmul route (jit_<isa>_1x1_s16_I8, kernels/conv/jit_conv1x1_s16_kernel.hpp)
 // a cost model chooses (conv_jit_costs below). All are bit-exact. VNNI kernels
 // are always exact (no suffix).
@@ -35,7 +37,7 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 // (make_conv_1x1_s16_kernel) or declines; automatic picks fixup or exact here,
 // the registry's s16 candidate (before this one) takes the layers where the
 // cost model prefers s16.
-enum class ConvJitPath { automatic, fixup, exact, s16 };
+enum class ConvJitPath { automatic, fixup, exact, s16, pxfix };
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why,
                                                  ConvJitPath path);
 
@@ -46,6 +48,8 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 //   fixup: the fast chain plus the correction loop, linear in the density of
 //          corrected units (entries / units, pack.hpp); the loop's per-entry
 //          cost is higher where the fast chain is cheap per unit (1x1);
+//   pxfix: 1x1 at sse42 / avx2: per pixel block, the input transpose (per k),
+//          the lists and tile transpose (per output channel), the nonzero pairs;
 //   exact: the split weights, 2x the chain and fewer pixels per register block;
 //   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split;
 //          offered at sse42 / avx2 only (not measured at avx512_core yet).
@@ -53,7 +57,9 @@ struct ConvJitCosts {
     bool unsafe = false;       // some weight pair is unsafe and the ISA has no VNNI
     double density = 0.0;      // the fixup's corrected units / all units
     double fixup = 0.0, exact = 0.0, s16 = 0.0;  // 0: path not available
+    double pxfix = 0.0;
     ConvJitPath best = ConvJitPath::automatic;   // the cheapest (automatic when !unsafe)
+    ConvJitPath best_direct = ConvJitPath::automatic;  // the cheapest but s16 (the direct kernel's choice)
     std::string why;           // one line: the figures and the choice (OCTET_VERBOSE logs it)
 };
 ConvJitCosts conv_jit_costs(const ConvProblem& p, jit::Isa isa);

@@ -105,7 +105,9 @@ double fixup_density(const ConvDesc& d, const int8_t* wei, int oc_block, int sim
             for (int64_t t = 0; t < taps; ++t) {
                 const int8_t* w = wei + ((g * ocg + ocl) * taps + t) * icg;
                 uint8_t* e = entry.data() + (vec * taps + t) * icq;
-                for (int64_t c = 0; c + 1 < icg; c += 2) e[c / 4] |= uint8_t(!pair_safe(w[c], w[c + 1]));
+                for (int64_t q = 0; q < icg / 4; ++q)
+                    e[q] |= uint8_t(!pair_safe(w[4 * q], w[4 * q + 1]) | !pair_safe(w[4 * q + 2], w[4 * q + 3]));
+                for (int64_t c = icg / 4 * 4; c + 1 < icg; c += 2) e[c / 4] |= uint8_t(!pair_safe(w[c], w[c + 1]));
             }
         }
     int64_t n = 0;

@@ -20,7 +20,9 @@
 #include "jit/cpu.hpp"
 #include "kernel_test_util.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
+#include "kernels/conv/jit_pxfix_generator.hpp"
 #include "kernels/conv/pack.hpp"
+#include "kernels/conv/pxfix.hpp"
 #include "kernels/conv/ref.hpp"
 #include "kernels/registry.hpp"
 #include "test/emu/emu_cases.hpp"
@@ -206,9 +208,16 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     REQUIRE(k);
     const std::string et = k->exec_type();
     const bool is_exact = et.find("_exact") != std::string::npos, is_fixup = et.find("_fixup") != std::string::npos;
-    const bool is_s16 = et.find("_s16") != std::string::npos;
-    CHECK((is_exact || is_fixup || is_s16) == unsafe);
+    const bool is_s16 = et.find("_s16") != std::string::npos, is_pxfix = et.find("_pxfix") != std::string::npos;
+    CHECK((is_exact || is_fixup || is_s16 || is_pxfix) == unsafe);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
+    if (unsafe && path == ConvJitPath::pxfix) {
+        // 1x1, one group, no padding, sse42 / avx2: else the lists of the fixup.
+        const bool shape = d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 &&
+                           d.pw_end <= 0 && (isa == Isa::sse42 || isa == Isa::avx2);
+        CHECK(is_pxfix == shape);
+        CHECK(is_fixup == !shape);
+    }
     if (unsafe && path == ConvJitPath::exact) CHECK(is_exact);
     if (wk == Weights::safe && weights.empty()) CHECK(st.unsafe == 0);
     if (wk == Weights::sparse && d.icg() >= 2 && weights.empty()) CHECK(st.unsafe > 0);
@@ -576,5 +585,96 @@ TEST_CASE("jit conv: ResNet-50 layers at the best ISA", "[kernels][conv][jit]") 
     for (size_t i : picks) {
         check(layers[i], {ElemType::u8, 0, 0}, Weights::full, isa, seed++);
         check(layers[i], {ElemType::s8, 0, 0}, Weights::safe, isa, seed++);
+    }
+}
+
+TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels][conv][jit]") {
+    std::mt19937 rng(31);
+    // The transpose and the generated correction against their references: odd k (a
+    // zero-padded pair), k past 16-byte steps, pixel counts off the blocks, s8 shift.
+    for (int lanes : {4, 8})
+        for (int64_t k : {int64_t(1), int64_t(7), int64_t(16), int64_t(33), int64_t(64), int64_t(150)})
+            for (int64_t npix : {int64_t(1), int64_t(5), int64_t(8), int64_t(13), int64_t(40)})
+                for (bool x80 : {false, true}) {
+                    const int oc_block = 2 * lanes;
+                    const int64_t oc = 3 * oc_block - 3;
+                    INFO("lanes " << lanes << " k " << k << " npix " << npix << " xor80 " << x80);
+                    std::vector<int8_t> delta(size_t(oc * k), 0);
+                    std::uniform_int_distribution<int> dv(-128, 127), pick(0, 9);
+                    for (auto& x : delta)
+                        if (pick(rng) == 0) x = int8_t(dv(rng));
+                    delta[size_t(oc * k - 1)] = -128;  // the last channel of the last column
+                    const conv_pack::PxFix f = conv_pack::make_pxfix(delta.data(), oc, k, oc_block, lanes);
+                    REQUIRE(f.col.size() == size_t(3 * oc_block + 1));
+                    const int64_t stride = k + 3, npb = (npix + lanes - 1) / lanes;
+                    GuardedBuffer src(size_t((npix - 1) * stride + k));
+                    for (size_t i = 0; i < src.size(); ++i) src.data()[i] = uint8_t(rng());
+                    AlignedBuffer at(size_t(npb * f.pb_bytes()));
+                    std::memset(at.data(), 0xcd, at.size());
+                    conv_pack::transpose_pairs(f, src.data(), stride, npix, x80, reinterpret_cast<uint32_t*>(at.data()));
+                    const auto* atw = reinterpret_cast<const uint32_t*>(at.data());
+                    for (int64_t p = 0; p < npb * lanes; ++p)
+                        for (int64_t kp = 0; kp < f.kp_pad; ++kp) {
+                            auto byte = [&](int64_t c) -> uint32_t {
+                                if (p >= npix || c >= k) return 0;
+                                return uint32_t(src.data()[p * stride + c] ^ (x80 ? 0x80 : 0));
+                            };
+                            const uint32_t want = byte(2 * kp) | byte(2 * kp + 1) << 16;
+                            REQUIRE(atw[((p / lanes) * f.kp_pad + kp) * lanes + p % lanes] == want);
+                        }
+                    for (Isa isa : {Isa::sse42, Isa::avx2}) {
+                        if (jit::isa_simd_width(isa) != lanes) continue;
+                        pxfix_jit::Conf c;
+                        c.isa = isa;
+                        c.oc_block = oc_block;
+                        c.pb_bytes = f.pb_bytes();
+                        c.name = "pxfix_test";
+                        auto g = pxfix_jit::make_pxfix_generator(c);
+                        if (!jit::isa_supported(isa)) continue;
+                        auto fn = g->function<void(const pxfix_jit::CallArgs*)>();
+                        for (int64_t ob = 0; ob < 3; ++ob) {
+                            std::vector<int32_t> want(size_t(npb * lanes * oc_block)), got(want.size(), 7);
+                            conv_pack::pxfix_ref(f, atw, npb, ob, want.data());
+                            pxfix_jit::CallArgs a{at.data(), npb, f.ent.data(), f.col.data() + ob * oc_block, got.data()};
+                            fn(&a);
+                            REQUIRE(got == want);
+                        }
+                    }
+                }
+    // Whole layers, forced: flat and strided 1x1 (row units), ic / oc / pixel tails,
+    // odd ic, batch 2, one pixel; padded or grouped 1x1 and k×k fall back to the fixup.
+    const char* shapes[] = {
+        "mb2ic16ih7oc16oh7kh1ph0",
+        "mb1ic67ih5iw9oc67oh5ow9kh1kw1ph0pw0",
+        "mb1ic5ih3iw31oc17oh3ow31kh1kw1ph0pw0",
+        "mb1ic32ih9oc24oh5kh1sh2ph0",
+        "mb2ic33ih7iw9oc40oh4ow5kh1kw1sh2sw2ph0pw0",
+        "mb1ic24ih7oc160oh7kh1ph0",
+        "mb1ic64ih41oc40oh41kh1ph0",
+        "mb1ic8ih1oc8oh1kh1ph0",
+        "mb1ic3ih3iw3oc9oh3ow3kh1kw1ph0pw0",
+        "mb1ic8ih4oc8oh6kh1ph1",
+        "g2mb1ic16ih4oc16oh4kh1ph0",
+        "mb1ic16ih6oc16oh6kh3ph1",
+    };
+    uint32_t seed = 31000;
+    size_t ci = 0;
+    for (const char* s : shapes) {
+        const ConvDesc d = parse_conv_desc(s);
+        for (Isa isa : {Isa::sse42, Isa::avx2})
+            for (Weights wk : {Weights::full, Weights::sparse, Weights::zoo}) {
+                check(d, kConfigs[ci % 6], wk, isa, seed++, ConvJitPath::pxfix);
+                ++ci;
+            }
+    }
+    // Every source byte at 255 (s8: 127) against weights at the correction's bounds.
+    for (const char* s : {"mb1ic67ih3iw5oc40oh3ow5kh1kw1ph0pw0", "mb1ic32ih9oc24oh5kh1sh2ph0"}) {
+        const ConvDesc d = parse_conv_desc(s);
+        std::vector<int8_t> w(size_t(d.wei_elems()));
+        for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(i % 3 == 0 ? -128 : i % 3 == 1 ? -128 : 127);
+        for (Isa isa : {Isa::sse42, Isa::avx2}) {
+            check(d, Config{ElemType::u8, 0, 3}, Weights::full, isa, seed++, ConvJitPath::pxfix, w, 255);
+            check(d, Config{ElemType::s8, 0, 4}, Weights::full, isa, seed++, ConvJitPath::pxfix, w, 127);
+        }
     }
 }

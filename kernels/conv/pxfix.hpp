@@ -1,0 +1,55 @@
+#pragma once
+// Pixel-lane sparse correction ("pxfix") of the non-VNNI 1×1 convolution:
+// the main kernel runs the fast pmaddubsw chain on w_safe (pack.hpp:
+// safe_weights) and adds a tile of Σ a·d, delta = w - w_safe, computed here.
+//
+// Why pixels in the lanes: the fixup of pack.hpp corrects in the main kernel's
+// layout (output channels in the lanes), so a nonzero d costs a whole (quad,
+// vector) unit for every pixel; the zoo's 0.4-1.7 % corrected weights touch
+// 16-43 % of those units. With pixels in the lanes the cost follows the
+// nonzeros: the input of a pixel chunk is transposed once into pair words
+//   At[pixel block][k pair][lane] = (u16 a[p][2kp], u16 a[p][2kp+1])
+// (s8 sources shifted by 0x80 like the main kernel's), and each nonzero pair
+// (d0, d1) of output channel n is one vpmaddwd of broadcast (d0, d1) with
+// At[pb][kp] plus one vpaddd into column n's accumulator: exact (the products
+// fit s16·s16 -> s32, the sums wrap in s32 like the main kernel's). The
+// generator (jit_pxfix_generator.hpp) computes lanes columns at a time and
+// transposes them (8×8 / 4×4 dwords) into the tile [pixel][oc_block] s32 that
+// the main kernel adds before its epilogue (conv_jit::Conf::corr).
+// Cost per lanes pixels: ~2 µops per nonzero pair, the input transpose (~4
+// µops per k, shared by every output channel) and the tile transpose (~3 µops
+// per output channel); sse42 / avx2 only (4 / 8 dword lanes).
+#include <cstdint>
+#include <vector>
+
+namespace octet::kernels::conv_pack {
+
+struct PxFix {
+    int lanes = 0;        // pixels per block: the ISA's dword lanes (4 or 8)
+    int oc_block = 0;     // the main kernel's output-channel block
+    int64_t k = 0;        // input channels
+    int64_t kp_pad = 0;   // k pairs per pixel block, a multiple of 8 (the transpose's step)
+    // Column c (global output channel, blocks padded to oc_block) has the entries
+    // [col[c], col[c+1]); an entry is two int32: the pair's byte offset in a
+    // pixel block (kp·lanes·4) and (u16 d0 | d1 << 16).
+    std::vector<int64_t> col;
+    std::vector<int32_t> ent;
+    int64_t entries() const { return int64_t(ent.size() / 2); }
+    int64_t pb_bytes() const { return kp_pad * lanes * 4; }
+};
+
+// Lists of delta [oc][ic] (1×1, one group), columns padded to n_ocb·oc_block.
+PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t ic, int oc_block, int lanes);
+
+// At of npix pixels (pixel i at src + i·pix_stride, f.k bytes each) into
+// ceil(npix / lanes) pixel blocks of f.pb_bytes() at `at` (64-byte aligned);
+// pixels past npix and channels past k are zero. xor80: s8 source.
+void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
+                     uint32_t* at);
+
+// The reference of the generated correction: tile[p][c] = Σ over column
+// ob·oc_block + c's entries of d0·At[..][2kp] + d1·At[..][2kp+1], for the npb
+// pixel blocks at `at`; tile rows are oc_block s32.
+void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int32_t* tile);
+
+}  // namespace octet::kernels::conv_pack
