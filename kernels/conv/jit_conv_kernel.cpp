@@ -81,25 +81,29 @@ double fixup_cost(const ConvDesc& d, double density) {
     if (d.kh * d.kw == 1) return kFixup1x1Base + kFixup1x1PerDensity * density;
     return 1.0 + (d.icg() < 4 ? kFixupPerDensityFirst : kFixupPerDensity) * density;
 }
-// pxfix (1x1, sse42 / avx2; pxfix.hpp): 1 + 8/N + 6/K + 6·entries/(K·N),
-// fitted on ResNet-50's 1x1 layers at the AVX2 cap (bench_conv --zoo resnet50
+// pxfix (sse42 / avx2; pxfix.hpp): 1 + a/N + 6/K + 6·entries/(K·N), K = taps·ic,
+// fitted on ResNet-50's layers at the AVX2 cap (bench_conv --zoo resnet50
 // --paths --rounds 3): per pixel block, the input transpose is shared by the N
-// outputs, the lists and the tile transpose are per output channel (against
-// its K MACs), each nonzero pair costs ~1.5 cycles against 4 MACs of the chain.
-constexpr double kPxfixPerK = 8.0, kPxfixPerColumn = 6.0, kPxfixPerEntry = 6.0;
+// outputs (a = 8 on 1x1 layers; 16 on k×k ones, whose rows are gathered per tap:
+// 3x3 at N = 64 measured 1.14-1.59, at N >= 256 1.07), the lists and the tile
+// transpose are per output channel (against its K MACs), each nonzero pair
+// costs ~1.5 cycles against 4 MACs of the chain.
+constexpr double kPxfixPerK = 8.0, kPxfixPerKTaps = 16.0, kPxfixPerColumn = 6.0, kPxfixPerEntry = 6.0;
 
+// One group; a k×k layer needs 16 input channels (a first layer's 3 would
+// transpose 16-channel steps of mostly padding per tap).
 bool pxfix_shape(const ConvDesc& d, Isa isa) {
-    return d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 && d.pw_end <= 0 &&
-           (isa == Isa::sse42 || isa == Isa::avx2);
+    return d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16) && (isa == Isa::sse42 || isa == Isa::avx2);
 }
 double pxfix_cost(const ConvDesc& d, int64_t entries) {
-    const double k = double(d.ic), n = double(d.oc);
-    return 1.0 + kPxfixPerK / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
+    const double k = double(d.ic * d.kh * d.kw), n = double(d.oc);
+    const double a = d.kh * d.kw == 1 ? kPxfixPerK : kPxfixPerKTaps;
+    return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
 // Nonzero pairs of the correction (pxfix.hpp: entries) without building the lists.
 int64_t pxfix_entries(const ConvDesc& d, const int8_t* wei) {
     int64_t e = 0;
-    for (int64_t o = 0; o < d.oc; ++o) {
+    for (int64_t o = 0; o < d.oc * d.kh * d.kw; ++o) {
         const int8_t* w = wei + o * d.ic;
         int32_t n = 0;
         for (int64_t c = 0; c + 1 < d.ic; c += 2) n += int32_t(!cp::pair_safe(w[c], w[c + 1]));
@@ -149,7 +153,7 @@ public:
                 if (path == ConvJitPath::automatic) pick = conv_jit_costs(p, isa).best_direct;
                 if (pick == ConvJitPath::pxfix && !pxfix_shape(d_, isa)) pick = ConvJitPath::fixup;
                 if (pick == ConvJitPath::pxfix) {
-                    px_ = cp::make_pxfix(delta.data(), d_.oc, d_.ic, oc_block_, simd_w);
+                    px_ = cp::make_pxfix(delta.data(), d_.oc, d_.kh * d_.kw, d_.ic, oc_block_, simd_w);
                     pxfix_ = true;
                     split_ = false;
                 } else if (pick == ConvJitPath::fixup) {
@@ -393,9 +397,25 @@ public:
                 const int64_t unit_row = n * rows_ + row, slot = rows_outer_ ? 0 : unit_row;
                 uint8_t* at = px.at.data() + slot * px_slot_bytes;
                 if (px.held[size_t(slot)] != unit_row) {
-                    // Row mode (strided 1x1): the row's pixels are sw·ic bytes apart.
-                    cp::transpose_pairs(px_, src + src_off, flat_ ? d_.ic : d_.sw * d_.ic, c.npix,
-                                        src_t_ == ir::ElemType::s8, reinterpret_cast<uint32_t*>(at));
+                    const bool s8 = src_t_ == ir::ElemType::s8;
+                    if (flat_) {
+                        cp::transpose_pairs(px_, src + src_off, d_.ic, c.npix, s8, reinterpret_cast<uint32_t*>(at));
+                    } else {
+                        // Row mode: per tap, the input pixel of each output column, null in the padding.
+                        thread_local std::vector<const uint8_t*> rp;
+                        rp.resize(size_t(d_.ow));
+                        for (int64_t ky = 0; ky < d_.kh; ++ky)
+                            for (int64_t kx = 0; kx < d_.kw; ++kx) {
+                                const int64_t iy = row * d_.sh - d_.ph + ky * (d_.dh + 1);
+                                for (int64_t ox = 0; ox < d_.ow; ++ox) {
+                                    const int64_t ix = ox * d_.sw - d_.pw + kx * (d_.dw + 1);
+                                    const bool in = iy >= 0 && iy < d_.ih && ix >= 0 && ix < d_.iw;
+                                    rp[size_t(ox)] = in ? src + ((n * d_.ih + iy) * d_.iw + ix) * d_.ic : nullptr;
+                                }
+                                cp::transpose_pairs(px_, rp.data(), d_.ow, s8, reinterpret_cast<uint32_t*>(at),
+                                                    ky * d_.kw + kx);
+                            }
+                    }
                     px.held[size_t(slot)] = unit_row;
                 }
                 pxfix_jit::CallArgs pa{at, (c.npix + simd_w_ - 1) / simd_w_, px_.ent.data(),

@@ -7,92 +7,115 @@
 
 namespace octet::kernels::conv_pack {
 
-PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t ic, int oc_block, int lanes) {
+PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int oc_block, int lanes) {
     PxFix f;
     f.lanes = lanes;
     f.oc_block = oc_block;
     f.k = ic;
-    f.kp_pad = (ic + 15) / 16 * 8;
+    f.taps = taps;
+    f.kp_tap = (ic + 15) / 16 * 8;
+    f.kp_pad = taps * f.kp_tap;
     const int64_t cols = (oc + oc_block - 1) / oc_block * oc_block;
     f.col.assign(size_t(cols + 1), 0);
     for (int64_t n = 0; n < cols; ++n) {
         f.col[size_t(n)] = f.entries();
         if (n >= oc) continue;
-        const int8_t* d = delta + n * ic;
-        for (int64_t kp = 0; 2 * kp < ic; ++kp) {
-            const int d0 = d[2 * kp], d1 = 2 * kp + 1 < ic ? d[2 * kp + 1] : 0;
-            if (d0 == 0 && d1 == 0) continue;
-            f.ent.push_back(int32_t(kp * lanes * 4));
-            f.ent.push_back(int32_t(uint32_t(uint16_t(int16_t(d0))) | uint32_t(uint16_t(int16_t(d1))) << 16));
+        for (int64_t t = 0; t < taps; ++t) {
+            const int8_t* d = delta + (n * taps + t) * ic;
+            for (int64_t kp = 0; 2 * kp < ic; ++kp) {
+                const int d0 = d[2 * kp], d1 = 2 * kp + 1 < ic ? d[2 * kp + 1] : 0;
+                if (d0 == 0 && d1 == 0) continue;
+                f.ent.push_back(int32_t((t * f.kp_tap + kp) * lanes * 4));
+                f.ent.push_back(int32_t(uint32_t(uint16_t(int16_t(d0))) | uint32_t(uint16_t(int16_t(d1))) << 16));
+            }
         }
     }
     f.col[size_t(cols)] = f.entries();
     return f;
 }
 
+namespace {
+
 // 8 pixels × 16 channels per step: an 8×8 transpose of their byte pairs as
 // words (3 rounds of unpacks), then each pair row zero-extended to words,
 // pixels 0-3 and 4-7 (one 16-byte store each: a whole block for lanes 4, a
-// half for lanes 8).
-void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
-                     uint32_t* at) {
-    const int64_t L = f.lanes, kp_pad = f.kp_pad, k = f.k, full = k / 16;
+// half for lanes 8). row[r] null: a zero pixel.
+void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo, __m128i* hi) {
+    const int64_t k = f.k, full = k / 16, step = f.lanes / 4;  // __m128i per pair
     const __m128i zero = _mm_setzero_si128(), flip = _mm_set1_epi8(xor80 ? char(0x80) : 0);
-    // Whole 8-pixel steps cover the last block (npix rounded up to lanes <= 8).
-    const int64_t np = (npix + L - 1) / L * L;
-    for (int64_t p0 = 0; p0 < np; p0 += 8) {
-        const int rows = int(std::min<int64_t>(8, npix - p0));
-        // Pixels p0..p0+3 and p0+4..p0+7 of pair kp: 16 bytes at lo / hi + kp·L dwords.
-        __m128i* lo = reinterpret_cast<__m128i*>(at + (p0 / L) * kp_pad * L + p0 % L);
-        __m128i* hi = p0 + 4 < np ? reinterpret_cast<__m128i*>(at + ((p0 + 4) / L) * kp_pad * L + (p0 + 4) % L)
-                                  : nullptr;
-        const int64_t step = L / 4;  // __m128i per pair
-        const uint8_t* row[8];
-        for (int r = 0; r < 8; ++r) row[r] = src + (p0 + std::min(r, rows - 1)) * pix_stride;
-        for (int64_t kg = 0; kg < kp_pad / 8; ++kg) {
-            const int64_t c0 = kg * 16;
-            __m128i a[8];
-            if (kg < full) {
-                for (int r = 0; r < 8; ++r)
-                    a[r] = r < rows ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row[r] + c0)), flip)
-                                    : zero;
-            } else {
-                // The channels past k (and pixels past npix) are zero, after the shift too.
-                const size_t bytes = size_t(k - c0);
-                alignas(16) uint8_t m[16] = {};
-                std::memset(m, 0xff, bytes);
-                const __m128i mask = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
-                for (int r = 0; r < 8; ++r) {
-                    alignas(16) uint8_t tmp[16] = {};
-                    if (r < rows) std::memcpy(tmp, row[r] + c0, bytes);
-                    a[r] = r < rows ? _mm_and_si128(_mm_xor_si128(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)), flip), mask)
-                                    : zero;
-                }
+    for (int64_t kg = 0; kg < f.kp_tap / 8; ++kg) {
+        const int64_t c0 = kg * 16;
+        __m128i a[8];
+        if (kg < full) {
+            for (int r = 0; r < 8; ++r)
+                a[r] = row[r] ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row[r] + c0)), flip)
+                              : zero;
+        } else {
+            // The channels past k are zero, after the shift too.
+            const size_t bytes = size_t(k - c0);
+            alignas(16) uint8_t m[16] = {};
+            std::memset(m, 0xff, bytes);
+            const __m128i mask = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
+            for (int r = 0; r < 8; ++r) {
+                alignas(16) uint8_t tmp[16] = {};
+                if (row[r]) std::memcpy(tmp, row[r] + c0, bytes);
+                a[r] = row[r] ? _mm_and_si128(_mm_xor_si128(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)), flip),
+                                              mask)
+                              : zero;
             }
-            __m128i s[8], t[8];
-            for (int i = 0; i < 4; ++i) {
-                s[2 * i] = _mm_unpacklo_epi16(a[2 * i], a[2 * i + 1]);
-                s[2 * i + 1] = _mm_unpackhi_epi16(a[2 * i], a[2 * i + 1]);
-            }
-            // t0: pairs 0,1 of rows 0-3; t1: 2,3; t2: 4,5; t3: 6,7; t4..t7: rows 4-7.
-            for (int h = 0; h < 2; ++h) {
-                t[4 * h + 0] = _mm_unpacklo_epi32(s[4 * h + 0], s[4 * h + 2]);
-                t[4 * h + 1] = _mm_unpackhi_epi32(s[4 * h + 0], s[4 * h + 2]);
-                t[4 * h + 2] = _mm_unpacklo_epi32(s[4 * h + 1], s[4 * h + 3]);
-                t[4 * h + 3] = _mm_unpackhi_epi32(s[4 * h + 1], s[4 * h + 3]);
-            }
-            for (int i = 0; i < 4; ++i) {
-                const __m128i o0 = _mm_unpacklo_epi64(t[i], t[4 + i]), o1 = _mm_unpackhi_epi64(t[i], t[4 + i]);
-                const int64_t kp = kg * 8 + 2 * i;
-                _mm_store_si128(lo + kp * step, _mm_unpacklo_epi8(o0, zero));
-                _mm_store_si128(lo + (kp + 1) * step, _mm_unpacklo_epi8(o1, zero));
-                if (hi) {
-                    _mm_store_si128(hi + kp * step, _mm_unpackhi_epi8(o0, zero));
-                    _mm_store_si128(hi + (kp + 1) * step, _mm_unpackhi_epi8(o1, zero));
-                }
+        }
+        __m128i s[8], t[8];
+        for (int i = 0; i < 4; ++i) {
+            s[2 * i] = _mm_unpacklo_epi16(a[2 * i], a[2 * i + 1]);
+            s[2 * i + 1] = _mm_unpackhi_epi16(a[2 * i], a[2 * i + 1]);
+        }
+        // t0: pairs 0,1 of rows 0-3; t1: 2,3; t2: 4,5; t3: 6,7; t4..t7: rows 4-7.
+        for (int h = 0; h < 2; ++h) {
+            t[4 * h + 0] = _mm_unpacklo_epi32(s[4 * h + 0], s[4 * h + 2]);
+            t[4 * h + 1] = _mm_unpackhi_epi32(s[4 * h + 0], s[4 * h + 2]);
+            t[4 * h + 2] = _mm_unpacklo_epi32(s[4 * h + 1], s[4 * h + 3]);
+            t[4 * h + 3] = _mm_unpackhi_epi32(s[4 * h + 1], s[4 * h + 3]);
+        }
+        for (int i = 0; i < 4; ++i) {
+            const __m128i o0 = _mm_unpacklo_epi64(t[i], t[4 + i]), o1 = _mm_unpackhi_epi64(t[i], t[4 + i]);
+            const int64_t kp = kg * 8 + 2 * i;
+            _mm_store_si128(lo + kp * step, _mm_unpacklo_epi8(o0, zero));
+            _mm_store_si128(lo + (kp + 1) * step, _mm_unpacklo_epi8(o1, zero));
+            if (hi) {
+                _mm_store_si128(hi + kp * step, _mm_unpackhi_epi8(o0, zero));
+                _mm_store_si128(hi + (kp + 1) * step, _mm_unpackhi_epi8(o1, zero));
             }
         }
     }
+}
+
+// Whole 8-pixel steps cover the last block (npix rounded up to lanes <= 8);
+// row_of(i) gives pixel i's bytes (i < npix) or null.
+template <typename RowOf>
+void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64_t tap, RowOf row_of) {
+    const int64_t L = f.lanes, kp_pad = f.kp_pad, kp0 = tap * f.kp_tap;
+    const int64_t np = (npix + L - 1) / L * L;
+    for (int64_t p0 = 0; p0 < np; p0 += 8) {
+        // Pixels p0..p0+3 and p0+4..p0+7 of pair kp: 16 bytes at lo / hi + kp·L dwords.
+        __m128i* lo = reinterpret_cast<__m128i*>(at + ((p0 / L) * kp_pad + kp0) * L + p0 % L);
+        __m128i* hi = p0 + 4 < np ? reinterpret_cast<__m128i*>(at + (((p0 + 4) / L) * kp_pad + kp0) * L + (p0 + 4) % L)
+                                  : nullptr;
+        const uint8_t* row[8];
+        for (int r = 0; r < 8; ++r) row[r] = p0 + r < npix ? row_of(p0 + r) : nullptr;
+        step8(f, row, xor80, lo, hi);
+    }
+}
+
+}  // namespace
+
+void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
+                     uint32_t* at, int64_t tap) {
+    transpose_all(f, npix, xor80, at, tap, [&](int64_t i) { return src + i * pix_stride; });
+}
+
+void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,
+                     int64_t tap) {
+    transpose_all(f, npix, xor80, at, tap, [&](int64_t i) { return rows[i]; });
 }
 
 void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int32_t* tile) {

@@ -1,5 +1,5 @@
 #pragma once
-// Pixel-lane sparse correction ("pxfix") of the non-VNNI 1×1 convolution:
+// Pixel-lane sparse correction ("pxfix") of the non-VNNI convolution (one group):
 // the main kernel runs the fast pmaddubsw chain on w_safe (pack.hpp:
 // safe_weights) and adds a tile of Σ a·d, delta = w - w_safe, computed here.
 //
@@ -19,6 +19,9 @@
 // Cost per lanes pixels: ~2 µops per nonzero pair, the input transpose (~4
 // µops per k, shared by every output channel) and the tile transpose (~3 µops
 // per output channel); sse42 / avx2 only (4 / 8 dword lanes).
+// A k×k layer is a 1×1 over taps·ic channels: each tap of an output row has
+// its own pairs (kp_tap of them, zero where the tap reads padding), the input
+// rows are transposed once per tap.
 #include <cstdint>
 #include <vector>
 
@@ -27,8 +30,10 @@ namespace octet::kernels::conv_pack {
 struct PxFix {
     int lanes = 0;        // pixels per block: the ISA's dword lanes (4 or 8)
     int oc_block = 0;     // the main kernel's output-channel block
-    int64_t k = 0;        // input channels
-    int64_t kp_pad = 0;   // k pairs per pixel block, a multiple of 8 (the transpose's step)
+    int64_t k = 0;        // input channels per tap
+    int64_t taps = 1;     // kh·kw
+    int64_t kp_tap = 0;   // pairs per tap, a multiple of 8 (the transpose's step)
+    int64_t kp_pad = 0;   // pairs per pixel block: taps·kp_tap
     // Column c (global output channel, blocks padded to oc_block) has the entries
     // [col[c], col[c+1]); an entry is two int32: the pair's byte offset in a
     // pixel block (kp·lanes·4) and (u16 d0 | d1 << 16).
@@ -38,14 +43,17 @@ struct PxFix {
     int64_t pb_bytes() const { return kp_pad * lanes * 4; }
 };
 
-// Lists of delta [oc][ic] (1×1, one group), columns padded to n_ocb·oc_block.
-PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t ic, int oc_block, int lanes);
+// Lists of delta [oc][taps][ic] (one group), columns padded to n_ocb·oc_block.
+PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int oc_block, int lanes);
 
-// At of npix pixels (pixel i at src + i·pix_stride, f.k bytes each) into
-// ceil(npix / lanes) pixel blocks of f.pb_bytes() at `at` (64-byte aligned);
-// pixels past npix and channels past k are zero. xor80: s8 source.
+// The pairs of tap `tap` for npix pixels (pixel i at src + i·pix_stride, f.k
+// bytes each) into ceil(npix / lanes) pixel blocks of f.pb_bytes() at `at`
+// (64-byte aligned); pixels past npix and channels past k are zero. xor80: s8
+// source. The rows form: pixel i at rows[i], zero where rows[i] is null.
 void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
-                     uint32_t* at);
+                     uint32_t* at, int64_t tap = 0);
+void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,
+                     int64_t tap);
 
 // The reference of the generated correction: tile[p][c] = Σ over column
 // ob·oc_block + c's entries of d0·At[..][2kp] + d1·At[..][2kp+1], for the npb

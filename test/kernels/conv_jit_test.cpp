@@ -212,9 +212,8 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     CHECK((is_exact || is_fixup || is_s16 || is_pxfix) == unsafe);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
     if (unsafe && path == ConvJitPath::pxfix) {
-        // 1x1, one group, no padding, sse42 / avx2: else the lists of the fixup.
-        const bool shape = d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 &&
-                           d.pw_end <= 0 && (isa == Isa::sse42 || isa == Isa::avx2);
+        // One group, sse42 / avx2, k×k from 16 input channels: else the lists of the fixup.
+        const bool shape = d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16) && (isa == Isa::sse42 || isa == Isa::avx2);
         CHECK(is_pxfix == shape);
         CHECK(is_fixup == !shape);
     }
@@ -604,7 +603,7 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
                     for (auto& x : delta)
                         if (pick(rng) == 0) x = int8_t(dv(rng));
                     delta[size_t(oc * k - 1)] = -128;  // the last channel of the last column
-                    const conv_pack::PxFix f = conv_pack::make_pxfix(delta.data(), oc, k, oc_block, lanes);
+                    const conv_pack::PxFix f = conv_pack::make_pxfix(delta.data(), oc, 1, k, oc_block, lanes);
                     REQUIRE(f.col.size() == size_t(3 * oc_block + 1));
                     const int64_t stride = k + 3, npb = (npix + lanes - 1) / lanes;
                     GuardedBuffer src(size_t((npix - 1) * stride + k));
@@ -642,7 +641,9 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
                     }
                 }
     // Whole layers, forced: flat and strided 1x1 (row units), ic / oc / pixel tails,
-    // odd ic, batch 2, one pixel; padded or grouped 1x1 and k×k fall back to the fixup.
+    // odd ic, batch 2, one pixel, a padded 1x1; k×k with padding (asymmetric,
+    // negative end), stride, dilation, ic tails; grouped layers and k×k under 16
+    // input channels fall back to the fixup.
     const char* shapes[] = {
         "mb2ic16ih7oc16oh7kh1ph0",
         "mb1ic67ih5iw9oc67oh5ow9kh1kw1ph0pw0",
@@ -656,6 +657,13 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
         "mb1ic8ih4oc8oh6kh1ph1",
         "g2mb1ic16ih4oc16oh4kh1ph0",
         "mb1ic16ih6oc16oh6kh3ph1",
+        "mb2ic24ih9iw11oc40oh9ow11kh3kw3ph1pw1",
+        "mb1ic33ih8iw9oc20oh6ow10kh3kw2ph1pw2",
+        "mb1ic16ih8oc24oh3kh3sh2ph0",
+        "mb1ic19ih10oc12oh6kh3dh1ph0",
+        "mb1ic17ih9oc9oh9kh3dh1ph2",
+        "mb1ic64ih7iw23oc72oh4ow12kh3kw3sh2sw2ph1pw1",
+        "mb1ic8ih6oc8oh6kh3ph1",
     };
     uint32_t seed = 31000;
     size_t ci = 0;
@@ -668,7 +676,8 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
             }
     }
     // Every source byte at 255 (s8: 127) against weights at the correction's bounds.
-    for (const char* s : {"mb1ic67ih3iw5oc40oh3ow5kh1kw1ph0pw0", "mb1ic32ih9oc24oh5kh1sh2ph0"}) {
+    for (const char* s : {"mb1ic67ih3iw5oc40oh3ow5kh1kw1ph0pw0", "mb1ic32ih9oc24oh5kh1sh2ph0",
+                          "mb1ic21ih5iw7oc24oh5ow7kh3kw3ph1pw1"}) {
         const ConvDesc d = parse_conv_desc(s);
         std::vector<int8_t> w(size_t(d.wei_elems()));
         for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(i % 3 == 0 ? -128 : i % 3 == 1 ? -128 : 127);
