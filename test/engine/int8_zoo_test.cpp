@@ -123,6 +123,24 @@ void check_model(const std::string& name, double min_cosine, double max_abs) {
     else
         WARN("f32 JIT kernels ran at sse42: the bit-exact check covers the int8 kernels only through the agreement bound");
 
+    // The AVX2 cap (no VNNI: made-safe weights plus the corrections of
+    // kernels/conv/pack.hpp and pxfix.hpp, kept per parallel loop) at 2
+    // threads: the same bits as 1 thread, and the int8 reference's.
+    opt.max_isa = "avx2";
+    auto run_at = [&](int threads) {
+        opt.threads = threads;
+        InferRequest r = compile(model, opt).create_request();
+        r.set_input(size_t(0), x);
+        r.infer();
+        return std::make_pair(r.output(size_t(0)), f32_on_reference(r));
+    };
+    const auto avx2_two = run_at(2), avx2_one = run_at(1);
+    CHECK(avx2_two.first.equals(avx2_one.first));
+    if (avx2_two.second)
+        CHECK(avx2_two.first.equals(ref_int8));
+    else
+        CHECK(agree(avx2_two.first, ref_int8).cosine >= 0.99999);
+
     // Agreement with the f32 FakeQuantize graph.
     const ir::Tensor ref_fq = kernels::ref::run_graph(original, {x}).at(0);
     const Agreement a = agree(fused, ref_fq);
