@@ -16,7 +16,7 @@ class JitPxFix : public jit::Generator {
 public:
     using Traits = jit::IsaTraits<kIsa>;
     using Vmm = typename Traits::Vmm;
-    static constexpr int kL = Traits::simd_w;  // pixels per block = columns per transpose
+    static constexpr int kL = Traits::simd_w;  // pixels per block
     static constexpr bool vex = Traits::is_vex;
     static_assert(kL == 4 || kL == 8, "sse42 / avx2 only");
 
@@ -33,10 +33,13 @@ private:
     const Reg64 reg_args = rdi, reg_at = rsi, reg_npb = rdx, reg_ent = rcx, reg_col = r8, reg_tile = r9;
     const Reg64 reg_e = r10, reg_end = r11, reg_off = rax;
 
-    Vmm acc(int c) const { return Vmm(c); }
-    Vmm D() const { return Vmm(kL); }
-    Vmm T() const { return Vmm(kL + 1); }
-    Vmm tmp(int i) const { return Vmm(kL + i); }  // the transpose's: after the entry loops
+    // 4 columns × nb (1 or 2) pixel blocks of accumulators; D, T, T2; the
+    // transpose's temporaries above them (after the entry loops).
+    static constexpr int kCols = 4;
+    Vmm acc(int c, int b) const { return Vmm(b * kCols + c); }
+    Vmm D() const { return Vmm(8); }
+    Vmm T(int b) const { return Vmm(9 + b); }
+    Vmm tmp(int i) const { return Vmm(11 + i); }
 
     void zero(const Vmm& v) {
         if constexpr (vex) vpxor(v, v, v);
@@ -53,11 +56,11 @@ private:
         }
     }
 
-    // Column c of the current lanes-column group, from its entry list.
-    void column(int cg, int c) {
+    // Column ci for nb pixel blocks from its entry list: one broadcast of (d0, d1)
+    // serves both blocks.
+    void column(int ci, int c, int nb) {
         Label l_loop, l_skip;
-        const int ci = cg * kL + c;
-        zero(acc(c));
+        for (int b = 0; b < nb; ++b) zero(acc(c, b));
         mov(reg_e, ptr[reg_col + ci * 8]);
         mov(reg_end, ptr[reg_col + (ci + 1) * 8]);
         cmp(reg_e, reg_end);
@@ -68,14 +71,18 @@ private:
         movsxd(reg_off, dword[reg_e]);
         if constexpr (vex) {
             vpbroadcastd(D(), dword[reg_e + 4]);
-            vpmaddwd(T(), D(), ptr[reg_at + reg_off]);
-            vpaddd(acc(c), acc(c), T());
+            for (int b = 0; b < nb; ++b) {
+                vpmaddwd(T(b), D(), ptr[reg_at + reg_off + int(b * c_.pb_bytes)]);
+                vpaddd(acc(c, b), acc(c, b), T(b));
+            }
         } else {
-            movdqa(T(), ptr[reg_at + reg_off]);  // At is 64-byte aligned, pairs 16 bytes apart
             movd(D(), dword[reg_e + 4]);
             pshufd(D(), D(), 0);
-            pmaddwd(T(), D());
-            paddd(acc(c), T());
+            for (int b = 0; b < nb; ++b) {
+                movdqa(T(b), ptr[reg_at + reg_off + int(b * c_.pb_bytes)]);  // At: 64-byte aligned, 16-byte pairs
+                pmaddwd(T(b), D());
+                paddd(acc(c, b), T(b));
+            }
         }
         add(reg_e, 8);
         cmp(reg_e, reg_end);
@@ -83,36 +90,39 @@ private:
         L(l_skip);
     }
 
-    // acc(0..kL-1) hold columns cg·kL.. of kL pixels: store them as pixel rows.
-    void transpose_store(int cg) {
-        const int row = c_.oc_block * 4, col0 = cg * kL * 4;
-        auto store = [&](int p, const Vmm& v) {
-            if constexpr (vex) vmovdqu(ptr[reg_tile + p * row + col0], v);
-            else movdqu(ptr[reg_tile + p * row + col0], v);
-        };
-        // Round 1: dword pairs of columns (2i, 2i+1) into tmp(2i) (pixels 0,1 | 4,5) and tmp(2i+1) (2,3 | 6,7).
-        for (int i = 0; i < kL / 2; ++i) {
-            unpck(false, false, tmp(2 * i), acc(2 * i), acc(2 * i + 1));
-            unpck(true, false, tmp(2 * i + 1), acc(2 * i), acc(2 * i + 1));
-        }
-        // Round 2: quads of columns 4h..4h+3 per pixel: acc(4h + p) = pixel p (| p + 4).
-        for (int h = 0; h < kL / 4; ++h) {
-            const int t0 = 4 * h;
-            unpck(false, true, acc(4 * h + 0), tmp(t0 + 0), tmp(t0 + 2));
-            unpck(true, true, acc(4 * h + 1), tmp(t0 + 0), tmp(t0 + 2));
-            unpck(false, true, acc(4 * h + 2), tmp(t0 + 1), tmp(t0 + 3));
-            unpck(true, true, acc(4 * h + 3), tmp(t0 + 1), tmp(t0 + 3));
-        }
-        if constexpr (kL == 4) {
-            for (int p = 0; p < 4; ++p) store(p, acc(p));
-        } else {
-            // Round 3: the 128-bit halves: pixel p = [cols 0-3 | cols 4-7], low lanes for p, high for p + 4.
-            for (int p = 0; p < 4; ++p) {
-                vperm2i128(tmp(p), acc(p), acc(4 + p), 0x20);
-                vperm2i128(tmp(4 + p), acc(p), acc(4 + p), 0x31);
+    // acc(0..3, b) hold 4 columns (from byte col0 of a tile row) of block b's
+    // pixels: store them as pixel rows. Two unpack rounds give per register
+    // [pixel p | pixel p + 4] (ymm) or pixel p (xmm).
+    void transpose_store(int b, int col0) {
+        const int row = c_.oc_block * 4, base = b * kL * row + col0;
+        unpck(false, false, tmp(0), acc(0, b), acc(1, b));
+        unpck(true, false, tmp(1), acc(0, b), acc(1, b));
+        unpck(false, false, tmp(2), acc(2, b), acc(3, b));
+        unpck(true, false, tmp(3), acc(2, b), acc(3, b));
+        unpck(false, true, acc(0, b), tmp(0), tmp(2));
+        unpck(true, true, acc(1, b), tmp(0), tmp(2));
+        unpck(false, true, acc(2, b), tmp(1), tmp(3));
+        unpck(true, true, acc(3, b), tmp(1), tmp(3));
+        for (int p = 0; p < 4; ++p) {
+            const Xmm x(acc(p, b).getIdx());
+            if constexpr (vex) {
+                vmovdqu(ptr[reg_tile + base + p * row], x);
+                vextracti128(ptr[reg_tile + base + (p + 4) * row], acc(p, b), 1);
+            } else {
+                movdqu(ptr[reg_tile + base + p * row], x);
             }
-            for (int p = 0; p < 8; ++p) store(p, tmp(p));
         }
+    }
+
+    // nb pixel blocks: every column group, then the pointers advance.
+    void blocks(int nb) {
+        for (int cg = 0; cg < c_.oc_block / kCols; ++cg) {
+            for (int c = 0; c < kCols; ++c) column(cg * kCols + c, c, nb);
+            for (int b = 0; b < nb; ++b) transpose_store(b, cg * kCols * 4);
+        }
+        add(reg_at, int(nb * c_.pb_bytes));
+        add(reg_tile, nb * kL * c_.oc_block * 4);
+        sub(reg_npb, nb);
     }
 
     void generate() override {
@@ -122,18 +132,16 @@ private:
         mov(reg_ent, ptr[reg_args + offsetof(CallArgs, ent)]);
         mov(reg_col, ptr[reg_args + offsetof(CallArgs, col)]);
         mov(reg_tile, ptr[reg_args + offsetof(CallArgs, tile)]);
-        Label l_pb, l_done;
-        test(reg_npb, reg_npb);
-        jle(l_done, T_NEAR);
-        L(l_pb);
-        for (int cg = 0; cg < c_.oc_block / kL; ++cg) {
-            for (int c = 0; c < kL; ++c) column(cg, c);
-            transpose_store(cg);
-        }
-        add(reg_at, int(c_.pb_bytes));
-        add(reg_tile, kL * c_.oc_block * 4);
-        dec(reg_npb);
-        jnz(l_pb, T_NEAR);
+        Label l_two, l_one, l_done;
+        L(l_two);
+        cmp(reg_npb, 2);
+        jl(l_one, T_NEAR);
+        blocks(2);
+        jmp(l_two, T_NEAR);
+        L(l_one);
+        cmp(reg_npb, 1);
+        jl(l_done, T_NEAR);
+        blocks(1);
         L(l_done);
         postamble();
     }
