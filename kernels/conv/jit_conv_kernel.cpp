@@ -81,14 +81,15 @@ double fixup_cost(const ConvDesc& d, double density) {
     if (d.kh * d.kw == 1) return kFixup1x1Base + kFixup1x1PerDensity * density;
     return 1.0 + (d.icg() < 4 ? kFixupPerDensityFirst : kFixupPerDensity) * density;
 }
-// pxfix (sse42 / avx2; pxfix.hpp): 1 + a/N + 6/K + 6·entries/(K·N), K = taps·ic,
-// fitted on ResNet-50's layers at the AVX2 cap (bench_conv --zoo resnet50
-// --paths --rounds 3): per pixel block, the input transpose is shared by the N
-// outputs (a = 8 on 1x1 layers; 16 on k×k ones, whose rows are gathered per tap:
-// 3x3 at N = 64 measured 1.14-1.59, at N >= 256 1.07), the lists and the tile
-// transpose are per output channel (against its K MACs), each nonzero pair
-// costs ~1.5 cycles against 4 MACs of the chain.
-constexpr double kPxfixPerK = 8.0, kPxfixPerKTaps = 16.0, kPxfixPerColumn = 6.0, kPxfixPerEntry = 6.0;
+// pxfix (sse42 / avx2; pxfix.hpp): 1 + a/N + 4/K + 6·entries/(K·N), K = taps·ic,
+// fitted on the ResNet-50 and MobileNetV2 layers at the AVX2 cap (bench_conv
+// --zoo <model> --paths --rounds 2): per pixel block, the input transpose is
+// shared by the N outputs (a = 8 on 1x1 layers; 12 on k×k ones, whose rows are
+// gathered per tap), the lists and the tile transpose are per output channel
+// (against its K MACs), each nonzero pair costs ~1.5 cycles against 4 MACs of
+// the chain. Within ~0.05 of the measured ratio on most layers (ResNet-50 1x1
+// 1.05-1.30, 3x3 1.04-1.26; MobileNetV2 1.08-1.7).
+constexpr double kPxfixPerK = 8.0, kPxfixPerKTaps = 12.0, kPxfixPerColumn = 4.0, kPxfixPerEntry = 6.0;
 
 // One group; a k×k layer needs 16 input channels (a first layer's 3 would
 // transpose 16-channel steps of mostly padding per tap).

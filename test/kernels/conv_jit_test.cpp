@@ -485,7 +485,7 @@ TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]")
                 check(d, kConfigs[ci++ % 6], wk, isa, seed++, ConvJitPath::s16);
     }
     // The registry: dense unsafe pairs on a 1x1 go to s16 without VNNI; a sparse correction
-    // stays on the direct kernel (the s16 candidate declines with the cost model's figures).
+    // stays on the direct kernel, pixel-lane (the s16 candidate declines with the cost model's figures).
     ConvProblem p;
     p.desc = parse_conv_desc("mb1ic64ih8oc64oh8kh1ph0");
     p.weights.assign(size_t(p.desc.wei_elems()), 100);
@@ -501,7 +501,10 @@ TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]")
     p.weights[5] = 100;
     p.weights[4] = 90;
     DeclineLog declined;
-    CHECK(create_conv_kernel(p, Isa::avx2, &declined)->exec_type() == "jit_avx2_1x1_fixup_I8");
+    CHECK(create_conv_kernel(p, Isa::avx2, &declined)->exec_type() == "jit_avx2_1x1_pxfix_I8");
+    const ConvJitCosts sparse = conv_jit_costs(p, Isa::avx2);
+    CHECK(sparse.best == ConvJitPath::pxfix);
+    CHECK(sparse.pxfix < sparse.fixup);
     bool logged = false;
     for (const auto& line : declined) logged |= line.rfind("jit_1x1_s16_I8: cost model", 0) == 0;
     CHECK(logged);
