@@ -8,6 +8,7 @@
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
 #include "jit/lane_io.hpp"
+#include "kernels/f32/math_injector.hpp"
 
 namespace octet::kernels::eltwise_jit {
 
@@ -50,7 +51,11 @@ public:
     static constexpr int kMasked = -1;  // lanes argument of an AVX-512 tail (mask in k1)
     static constexpr int kTmp = 14, kTmp2 = 15;
 
-    EltwiseGenerator(const EltwiseChain& c, bool per_lane) : Generator(I), c_(c) {
+    EltwiseGenerator(const EltwiseChain& c, bool per_lane) : Generator(I), c_(c), math_(*this) {
+        if (c.pre_op != ChainPreOp::none && !kVex) throw UnsupportedError(c.op + ": the f32 Gelu is AVX2 and up");
+        // Gelu's polynomials are latency chains: as many independent ones per
+        // step as the registers hold (kernels/f32/eltwise_f32.cpp does the same).
+        unroll_ = c.pre_op == ChainPreOp::none ? kUnroll : kMaskRegs ? 4 : 2;
         for (int s = 0; s < kParams; ++s) {
             const std::vector<float>& v = param_vector(c, s);
             mode_[s] = v.empty() ? ParamMode::none
@@ -115,7 +120,7 @@ private:
         }
     }
 
-    void load_input(int k, const Vmm& v, int off, int n) {
+    void load_input(int k, const Vmm& v, int off, int n, int u = 0) {
         const ir::ElemType t = c_.inputs[size_t(k)].type;
         const int sz = int(ir::elem_size(t));
         const RegExp a = src_[k] + i_ * sz + off * sz;
@@ -128,19 +133,50 @@ private:
             load_bytes(v, a, n, t == ir::ElemType::s8);
             cvt_to_f32(v);
         }
+        if (k == 0 && c_.pre_op != ChainPreOp::none) pre_op(v, u);
         param_op(&EltwiseGenerator::fsub, 3 * k + 0, v, off, n);
         param_op(&EltwiseGenerator::fmul, 3 * k + 1, v, off, n);
         param_op(&EltwiseGenerator::fadd, 3 * k + 2, v, off, n);
     }
 
+    // v = gelu(v) with the f32 Gelu kernel's code. Unrolled vector u gets
+    // scratch registers of its own (6 for erf, 3 for tanh) above v0..v(unroll-1),
+    // kTmp and kTmp2 left out: AVX2 v2..v13, AVX-512 24 of v4..v31.
+    void pre_op(const Vmm& v, int u) {
+        if constexpr (kVex) {
+            const bool erf = c_.pre_op == ChainPreOp::gelu_erf;
+            const int per = erf ? 6 : 3;
+            std::vector<int> free;
+            for (int r = unroll_; r < (kMaskRegs ? 32 : 16); ++r)
+                if (r != kTmp && r != kTmp2) free.push_back(r);
+            if (int(free.size()) < per * (u + 1)) throw Error(name_ + ": out of vector registers");
+            auto t = [&](int j) { return Vmm(free[size_t(per * u + j)]); };
+            if (erf) {
+                const Vmm tmp[6] = {t(0), t(1), t(2), t(3), t(4), t(5)};
+                math_.gelu_erf(v, tmp);
+            } else {
+                math_.gelu_tanh(v, t(0), t(1), t(2));
+            }
+        }
+    }
+
     // Elements [i + off, i + off + lanes) through the whole chain.
     void block(int u, int off, int n) {
+        block_inputs(u, off, n);
+        block_output(u, off, n);
+    }
+    // The inputs' part of block(): v(u) = input0 [+ input1].
+    void block_inputs(int u, int off, int n) {
         const Vmm v(u), w(kUnroll + u);
-        load_input(0, v, off, n);
+        load_input(0, v, off, n, u);
         if (c_.inputs.size() == 2) {
             load_input(1, w, off, n);
             fadd(v, w);
         }
+    }
+    // The rest of block(): from v(u) to the store.
+    void block_output(int u, int off, int n) {
+        const Vmm v(u);
         if (c_.relu) fmax(v, constant(0.f));  // v > 0 ? v : 0 (NaN -> 0)
         param_op(&EltwiseGenerator::fmul, kOutScale, v, off, n);
         param_op(&EltwiseGenerator::fadd, kOutShift, v, off, n);
@@ -159,6 +195,9 @@ private:
     }
 
     EltwiseChain c_;
+    // The f32 math of the pre-op (AVX2 / AVX-512 code; idle on SSE4.2).
+    f32::MathInjector<kVex ? I : Isa::avx2> math_;
+    int unroll_ = kUnroll;  // vectors per main-loop step
     ParamMode mode_[kParams];
     Reg64 preg_[kParams];
     const Reg64 src_[2] = {r8, r9};
@@ -206,10 +245,18 @@ void EltwiseGenerator<I>::generate() {
     L(l_main);
     mov(t_, n_);
     sub(t_, i_);
-    cmp(t_, kUnroll * W);
+    cmp(t_, unroll_ * W);
     jl(l_single, T_NEAR);
-    for (int u = 0; u < kUnroll; ++u) block(u, u * W, W);
-    add(i_, kUnroll * W);
+    if (c_.pre_op == ChainPreOp::none) {
+        for (int u = 0; u < unroll_; ++u) block(u, u * W, W);
+    } else {
+        // Every Gelu of the step first, then the quantize tails: each tail's
+        // operations enter the scheduler when their Gelu is (nearly) done,
+        // instead of waiting there for its long dependency chain.
+        for (int u = 0; u < unroll_; ++u) block_inputs(u, u * W, W);
+        for (int u = 0; u < unroll_; ++u) block_output(u, u * W, W);
+    }
+    add(i_, unroll_ * W);
     jmp(l_main, T_NEAR);
 
     L(l_single);
@@ -249,6 +296,7 @@ void EltwiseGenerator<I>::generate() {
         L(iota_);
         for (int l = 0; l < W; ++l) dd(uint32_t(l));
     }
+    if (c_.pre_op != ChainPreOp::none) math_.emit_table();
 }
 
 }  // namespace
