@@ -120,7 +120,13 @@ private:
         }
     }
 
-    void load_input(int k, const Vmm& v, int off, int n, int u = 0) {
+    void load_input(int k, const Vmm& v, int off, int n) {
+        load_raw(k, v, off, n);
+        if (k == 0 && c_.pre_op != ChainPreOp::none) pre_op(v.getIdx(), 1);
+        input_params(k, v, off, n);
+    }
+    // Input k's n lanes as f32.
+    void load_raw(int k, const Vmm& v, int off, int n) {
         const ir::ElemType t = c_.inputs[size_t(k)].type;
         const int sz = int(ir::elem_size(t));
         const RegExp a = src_[k] + i_ * sz + off * sz;
@@ -133,46 +139,51 @@ private:
             load_bytes(v, a, n, t == ir::ElemType::s8);
             cvt_to_f32(v);
         }
-        if (k == 0 && c_.pre_op != ChainPreOp::none) pre_op(v, u);
+    }
+    void input_params(int k, const Vmm& v, int off, int n) {
         param_op(&EltwiseGenerator::fsub, 3 * k + 0, v, off, n);
         param_op(&EltwiseGenerator::fmul, 3 * k + 1, v, off, n);
         param_op(&EltwiseGenerator::fadd, 3 * k + 2, v, off, n);
     }
 
-    // v = gelu(v) with the f32 Gelu kernel's code. Unrolled vector u gets
-    // scratch registers of its own (6 for erf, 3 for tanh) above v0..v(unroll-1),
-    // kTmp and kTmp2 left out: AVX2 v2..v13, AVX-512 24 of v4..v31.
-    void pre_op(const Vmm& v, int u) {
+    // v(first + k) = gelu(v(first + k)) for k < count with the f32 Gelu
+    // kernel's instructions, in lockstep (kernels/f32/math_injector.hpp). Each
+    // vector gets scratch registers of its own (6 for erf, 3 for tanh) above
+    // v0..v(unroll-1), kTmp and kTmp2 left out: AVX2 v2..v13, AVX-512 24 of v4..v31.
+    void pre_op(int first, int count) {
         if constexpr (kVex) {
+            using Math = f32::MathInjector<kVex ? I : Isa::avx2>;
             const bool erf = c_.pre_op == ChainPreOp::gelu_erf;
             const int per = erf ? 6 : 3;
             std::vector<int> free;
             for (int r = unroll_; r < (kMaskRegs ? 32 : 16); ++r)
                 if (r != kTmp && r != kTmp2) free.push_back(r);
-            if (int(free.size()) < per * (u + 1)) throw Error(name_ + ": out of vector registers");
-            auto t = [&](int j) { return Vmm(free[size_t(per * u + j)]); };
+            if (count > Math::kMaxLockstep || int(free.size()) < per * count)
+                throw Error(name_ + ": out of vector registers");
+            Vmm v[Math::kMaxLockstep], t[Math::kMaxLockstep][6];
+            for (int k = 0; k < count; ++k) {
+                v[k] = Vmm(first + k);
+                for (int j = 0; j < per; ++j) t[k][j] = Vmm(free[size_t(per * k + j)]);
+            }
             if (erf) {
-                const Vmm tmp[6] = {t(0), t(1), t(2), t(3), t(4), t(5)};
-                math_.gelu_erf(v, tmp);
+                math_.gelu_erf(v, t, count);
             } else {
-                math_.gelu_tanh(v, t(0), t(1), t(2));
+                Vmm t0[Math::kMaxLockstep], t1[Math::kMaxLockstep], t2[Math::kMaxLockstep];
+                for (int k = 0; k < count; ++k) t0[k] = t[k][0], t1[k] = t[k][1], t2[k] = t[k][2];
+                math_.gelu_tanh(v, t0, t1, t2, count);
             }
         }
     }
 
     // Elements [i + off, i + off + lanes) through the whole chain.
     void block(int u, int off, int n) {
-        block_inputs(u, off, n);
-        block_output(u, off, n);
-    }
-    // The inputs' part of block(): v(u) = input0 [+ input1].
-    void block_inputs(int u, int off, int n) {
         const Vmm v(u), w(kUnroll + u);
-        load_input(0, v, off, n, u);
+        load_input(0, v, off, n);
         if (c_.inputs.size() == 2) {
             load_input(1, w, off, n);
             fadd(v, w);
         }
+        block_output(u, off, n);
     }
     // The rest of block(): from v(u) to the store.
     void block_output(int u, int off, int n) {
@@ -250,10 +261,12 @@ void EltwiseGenerator<I>::generate() {
     if (c_.pre_op == ChainPreOp::none) {
         for (int u = 0; u < unroll_; ++u) block(u, u * W, W);
     } else {
-        // Every Gelu of the step first, then the quantize tails: each tail's
-        // operations enter the scheduler when their Gelu is (nearly) done,
-        // instead of waiting there for its long dependency chain.
-        for (int u = 0; u < unroll_; ++u) block_inputs(u, u * W, W);
+        // The step's Gelus in lockstep, then the quantize tails: the Gelus'
+        // long dependency chains overlap, and each tail's operations enter the
+        // scheduler when their Gelu is (nearly) done instead of waiting there.
+        for (int u = 0; u < unroll_; ++u) load_raw(0, Vmm(u), u * W, W);
+        pre_op(0, unroll_);
+        for (int u = 0; u < unroll_; ++u) input_params(0, Vmm(u), u * W, W);
         for (int u = 0; u < unroll_; ++u) block_output(u, u * W, W);
     }
     add(i_, unroll_ * W);
