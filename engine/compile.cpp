@@ -125,6 +125,11 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
         engine::f32::fuse_followers(g);
         clock.phase("f32 fusion");
     }
+    // The Quantize after an f32 Gelu into the Gelu (the same header).
+    if (engine::f32::gelu_quantize_fusion_enabled(jit::parse_isa(plan->isa))) {
+        engine::f32::fuse_gelu_quantize(g);
+        clock.phase("gelu + quantize fusion");
+    }
 
     // One slot per node output.
     std::vector<std::vector<int>> slot_of(g.size());

@@ -102,8 +102,9 @@ bool per_tensor_value(const ir::Node& n, const char* name, float def, float& out
 Grid grid_of(const ir::Node& n, const std::vector<Grid>& grids) {
     Grid g;
     const bool requantizes = n.op == "ConvolutionI8" || n.op == "MatMulI8" || n.op == "AddI8";
-    const char* scale = n.op == "Quantize" ? "scale" : requantizes ? "out_scale" : nullptr;
-    const char* shift = n.op == "Quantize" ? "shift" : "out_shift";
+    const bool quantizes = n.op == "Quantize" || n.op == "GeluQuantize";  // engine/f32/fuse_f32.hpp
+    const char* scale = quantizes ? "scale" : requantizes ? "out_scale" : nullptr;
+    const char* shift = quantizes ? "shift" : "out_shift";
     if (scale) {
         g.known = per_tensor_value(n, scale, 1.f, g.scale) && per_tensor_value(n, shift, 0.f, g.shift) && g.scale != 0.f;
         return g;

@@ -38,6 +38,7 @@ const std::vector<std::pair<std::string, InferFn>>& op_table() {
         {"ConvolutionI8", infer::convolution_i8}, {"MatMulI8", infer::matmul_i8},
         // f32 Convolution / MatMul with folded followers (ir/ops/f32_fused_ops.cpp).
         {"ConvolutionF32", infer::convolution_f32}, {"MatMulF32", infer::matmul_f32},
+        {"GeluQuantize", infer::gelu_quantize},
     };
     return table;
 }

@@ -57,6 +57,8 @@
 // Internal f32 ops (created by engine/f32/fuse_f32.cpp at compile time; ir/ops/f32_fused_ops.hpp):
 //   ConvolutionF32, MatMulF32  Convolution / MatMul (f32) with an optional residual (input 2) and
 //               an f32 ir::Epilogue: bias (size 0/1/C), post_ops relu / clamp / sum in order
+//   GeluQuantize  f32 x -> u8|s8: Quantize(Gelu(x)); Gelu's approximation_mode and Quantize's
+//               attrs (destination_type, scale, shift, axis)
 //
 // Element types: every op except Parameter/Constant/Convert/Result takes f32
 // activations in a model file; int8 types appear after the LPT rewrites a graph.

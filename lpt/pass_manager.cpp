@@ -125,7 +125,7 @@ std::string print_graph(const ir::Graph& g) {
             out << " a_scale=" << floats(n.attrs.get_floats("a_scale", {}))
                 << " b_scale=" << floats(n.attrs.get_floats("b_scale", {})) << (n.attrs.get_bool("relu", false) ? " relu" : "")
                 << (n.attrs.get_floats("out_scale", {}).empty() ? "" : " requantize");
-        } else if (n.op == "Quantize" || n.op == "Dequantize") {
+        } else if (n.op == "Quantize" || n.op == "Dequantize" || n.op == "GeluQuantize") {
             out << " scale=" << floats(n.attrs.get_floats("scale", {}));
             if (n.op == "Dequantize") out << " zp=" << floats(n.attrs.get_floats("zero_point", {}));
         }

@@ -10,6 +10,8 @@
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
 #include "ir/ops/int8_ops.hpp"
+#include "kernels/eltwise/desc.hpp"
+#include "kernels/f32/math_injector.hpp"
 #include "lpt/rewriter.hpp"
 
 namespace octet::engine::f32 {
@@ -130,6 +132,38 @@ bool fuse_one(lpt::Rewriter& rw, int id) {
     return true;
 }
 
+// Folds the Quantize that reads Gelu `id` into it; true when folded.
+bool fuse_gelu_quantize_one(lpt::Rewriter& rw, int id) {
+    ir::Graph& g = rw.graph();
+    const ir::Node& n = g.node(id);
+    if (n.op != "Gelu" || n.inputs.size() != 1 || !all_f32(g, n)) return false;
+    const std::string mode = n.attrs.get_string("approximation_mode", "erf");
+    if (mode != "erf" && mode != "tanh") return false;
+    const int q = rw.single_use({id, 0});
+    if (q < 0) return false;
+    const ir::Node& qn = g.node(q);
+    if (qn.op != "Quantize" || qn.inputs.size() != 1 || qn.outputs.size() != 1 || qn.attrs.has("int8_layout"))
+        return false;
+    const ir::TensorDesc out = qn.outputs[0];
+    if (!ir::is_int8(out.type) || out.shape != n.outputs[0].shape || ir::num_elements(out.shape) == 0) return false;
+    try {  // vectors the quantize kernel takes (0, 1 or C values on the axis)
+        kernels::gelu_quantize_chain_of(kernels::quantize_problem_of(qn, out.shape, out.type), mode == "tanh");
+    } catch (const Error&) {
+        return false;
+    }
+    ir::Attributes attrs = n.attrs;
+    attrs.set("original_op", n.attrs.get_string("original_op", n.op));
+    for (const char* a : {"destination_type", "scale", "shift", "axis"})
+        if (qn.attrs.has(a)) attrs.set(a, qn.attrs.all().at(a));
+    ir::Node& fused = g.node(id);
+    fused.op = "GeluQuantize";
+    fused.attrs = std::move(attrs);
+    rw.replace_uses({q, 0}, {id, 0});
+    rw.remove(q, id);
+    rw.infer(id);
+    return true;
+}
+
 // The live nodes in a topological order that keeps the original order where
 // it can (the smallest ready index first), Results last in their order, so
 // Parameters and Results keep their positions relative to each other.
@@ -187,6 +221,20 @@ int fuse_followers(ir::Graph& g) {
     for (int id = 0; id < count; ++id) folded += !rw.alive(id);
     g = compact(rw);
     return folded;
+}
+
+int fuse_gelu_quantize(ir::Graph& g) {
+    lpt::Rewriter rw(g);
+    int folded = 0;
+    for (int id = 0; id < rw.size(); ++id)
+        if (rw.alive(id) && fuse_gelu_quantize_one(rw, id)) ++folded;
+    if (folded > 0) g = compact(rw);
+    return folded;
+}
+
+bool gelu_quantize_fusion_enabled(jit::Isa isa) {
+    jit::Isa f;
+    return kernels::f32::f32_jit_isa(isa, f) && !env_flag("OCTET_F32_NO_FUSE") && !env_flag("OCTET_F32_NO_QUANTIZE_FUSE");
 }
 
 bool fusion_enabled(jit::Isa isa) {

@@ -43,4 +43,27 @@ int fuse_followers(ir::Graph& g);
 // Whether compile() fuses at this ISA and environment (see above).
 bool fusion_enabled(jit::Isa isa);
 
+// The Quantize that reads an f32 Gelu, folded into it (the BERT FFN's
+// intermediate Gelu -> FakeQuantize -> MatMul):
+//
+//   Gelu (f32, erf or tanh) -> Quantize (u8 / s8, per-tensor or per-channel)
+//
+// becomes GeluQuantize (ir/ops/f32_fused_ops.hpp) under the Gelu's name, the
+// Quantize recorded in its fused_names (NOT_RUN in the counters). Its
+// executable (engine/f32/misc_executables.hpp) is the quantize kernel of
+// kernels/eltwise with the f32 Gelu code on each loaded vector, one pass that
+// never writes the f32 tensor, and it gives the bytes of the generated Gelu
+// followed by the generated Quantize (same instructions, same order). Only
+// when the Gelu's output has that Quantize as its only reader (not a graph
+// output) and the Quantize writes the plain layout (an NHWC int8 output, which
+// its executable reorders, stays as is).
+//
+// compile() runs this after fuse_followers() when the f32 JIT runs at the
+// compile ISA (AVX2 and up; the reference Gelu's bits differ from the JIT's,
+// so a fused node never falls back to it), unless OCTET_F32_NO_FUSE=1 (no f32
+// fusion at all) or OCTET_F32_NO_QUANTIZE_FUSE=1 (this one off: its
+// before/after switch). Returns the number of Quantizes folded.
+int fuse_gelu_quantize(ir::Graph& g);
+bool gelu_quantize_fusion_enabled(jit::Isa isa);
+
 }  // namespace octet::engine::f32

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/ops/conv_geometry.hpp"
+#include "kernels/eltwise/jit_eltwise_kernel.hpp"
 #include "kernels/f32/eltwise_f32.hpp"
 #include "kernels/f32/mvn_f32.hpp"
 #include "kernels/f32/pool_f32.hpp"
@@ -65,6 +66,35 @@ public:
 private:
     std::unique_ptr<kf::EltwiseKernel> k_;
 };
+
+// GeluQuantize (engine/f32/fuse_f32.hpp): the quantize kernel of
+// kernels/eltwise with the Gelu on each loaded vector, over its work units.
+class GeluQuantizeExec : public Executable {
+public:
+    explicit GeluQuantizeExec(std::unique_ptr<kernels::EltwiseKernel> k) : k_(std::move(k)) {}
+    std::string exec_type() const override { return k_->exec_type(); }
+    void run(const std::vector<ir::Tensor>& in, std::vector<ir::Tensor>& out, ThreadPool& pool) const override {
+        kernels::EltwiseArgs args;
+        args.src0 = in[0].raw();
+        args.dst = out[0].raw();
+        pool.parallel_for(k_->work_units(), [&](int64_t b, int64_t e) { k_->run(args, b, e); });
+    }
+
+private:
+    std::unique_ptr<kernels::EltwiseKernel> k_;
+};
+
+std::shared_ptr<const Executable> make_gelu_quantize(const ir::Graph& g, const ir::Node& n, jit::Isa isa) {
+    const ir::TensorDesc in = g.desc(n.inputs.at(0));
+    const ir::TensorDesc& out = n.outputs.at(0);
+    if (in.type != ir::ElemType::f32 || !ir::is_int8(out.type)) return decline(n, "not f32 -> u8/s8");
+    std::string why;
+    std::unique_ptr<kernels::EltwiseKernel> k = kernels::make_gelu_quantize_jit_kernel(
+        kernels::quantize_problem_of(n, in.shape, out.type), n.attrs.get_string("approximation_mode", "erf") == "tanh",
+        isa, why);
+    if (!k) return decline(n, why);
+    return std::make_shared<GeluQuantizeExec>(std::move(k));
+}
 
 // The output shape of a broadcast binary op, collapsed into outer dims and one
 // inner row along which each operand is contiguous (stride 1) or one value
@@ -349,6 +379,7 @@ int64_t norm_axis(int64_t a, int64_t rank) { return a < 0 ? a + rank : a; }
 
 std::shared_ptr<const Executable> make_misc_executable(const ir::Graph& g, int id, jit::Isa isa) {
     const ir::Node& n = g.node(id);
+    if (n.op == "GeluQuantize") return make_gelu_quantize(g, n, isa);
     static const char* const kOps[] = {"Relu", "Clamp", "Gelu", "Add", "Subtract", "Multiply",
                                        "Softmax", "MVN", "AvgPool", "MaxPool", "Transpose"};
     if (std::none_of(std::begin(kOps), std::end(kOps), [&](const char* o) { return n.op == o; })) return nullptr;

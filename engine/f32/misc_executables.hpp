@@ -8,6 +8,8 @@
 // stride 1 or 2, any pads / ceil mode), and Transposes of any rank (row
 // copies when the last axis stays, strided gathers when it moves). Work splits over rows / fixed-size chunks with
 // ThreadPool::parallel_for, so results do not depend on the thread count.
+// Also GeluQuantize (engine/f32/fuse_f32.hpp): the Gelu with the Quantize
+// after it, one pass through kernels/eltwise's quantize kernel.
 // Anything else returns null and stays on the reference (ref_FP32); with
 // OCTET_VERBOSE=1 the reason is logged.
 #include <memory>

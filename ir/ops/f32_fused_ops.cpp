@@ -71,5 +71,10 @@ Outputs matmul_f32(const Node& n, const Inputs& in) {
     return out;
 }
 
+Outputs gelu_quantize(const Node& n, const Inputs& in) {
+    gelu(n, in);
+    return quantize(n, in);
+}
+
 }  // namespace infer
 }  // namespace octet::ir

@@ -18,6 +18,10 @@
 //
 // These are exactly the f32 Add / Relu / Clamp / Add the nodes replace, so the
 // reference of a fused node gives the bits of the unfused graph.
+//
+// GeluQuantize is a Gelu with the Quantize that reads it folded in: f32 x ->
+// u8|s8, Gelu's attribute approximation_mode and Quantize's destination_type,
+// scale, shift, axis; y = Quantize(Gelu(x)), the two ops' semantics in order.
 #include <vector>
 
 #include "ir/epilogue.hpp"
@@ -35,6 +39,7 @@ inline int64_t f32_channel_axis(const Node& n, size_t rank) {
 namespace infer {  // shape inference, dispatched from ir/ops.cpp
 std::vector<TensorDesc> convolution_f32(const Node& n, const std::vector<TensorDesc>& in);
 std::vector<TensorDesc> matmul_f32(const Node& n, const std::vector<TensorDesc>& in);
+std::vector<TensorDesc> gelu_quantize(const Node& n, const std::vector<TensorDesc>& in);
 }  // namespace infer
 
 }  // namespace octet::ir

@@ -30,6 +30,8 @@ void validate(const EltwiseChain& c) {
     const std::string where = c.op;
     check_shape(c.shape, where);
     if (c.inputs.empty() || c.inputs.size() > 2) throw ArgumentError(where + ": 1 or 2 inputs");
+    if (c.pre_op != ChainPreOp::none && (c.inputs.size() != 1 || c.inputs[0].type != ir::ElemType::f32))
+        throw ArgumentError(where + ": a pre-op takes a single f32 input");
     const int64_t count = c.count();
     for (const ChainInput& in : c.inputs) {
         check_vec(in.zero_point, count, "zero_point", where);
@@ -97,6 +99,14 @@ EltwiseChain chain_of(const QuantizeProblem& p) {
     check_type(p.dst_type, {ir::ElemType::u8, ir::ElemType::s8, ir::ElemType::s32}, "destination", "quantize");
     return make_chain("quantize", p.shape, p.axis, {ChainInput{ir::ElemType::f32, {}, {}, {}}}, p.scale, p.shift,
                       p.dst_type);
+}
+
+EltwiseChain gelu_quantize_chain_of(const QuantizeProblem& p, bool tanh) {
+    EltwiseChain c = chain_of(p);
+    c.op = tanh ? "gelu_tanh_quantize" : "gelu_erf_quantize";
+    c.pre_op = tanh ? ChainPreOp::gelu_tanh : ChainPreOp::gelu_erf;
+    validate(c);
+    return c;
 }
 
 EltwiseChain chain_of(const DequantizeProblem& p) {

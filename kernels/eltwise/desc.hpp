@@ -106,13 +106,21 @@ struct ChainInput {
     std::vector<float> zero_point, scale, bias;
 };
 
-// v = input0 [+ input1]; relu; v * out_scale; v + out_shift (non-empty vectors
+// An f32 function applied to input 0 right after its load, before its
+// zero_point / scale / bias: the f32 Gelu that precedes a Quantize
+// (engine/f32/fuse_f32.hpp), as the generated f32 Gelu computes it
+// (kernels/f32/math_injector.hpp). Its bits are those of that kernel, not of a
+// C++ reference, so only the generated code (AVX2 and up) takes it.
+enum class ChainPreOp : uint8_t { none, gelu_erf, gelu_tanh };
+
+// v = [pre_op(] input0 [)] [+ input1]; relu; v * out_scale; v + out_shift (non-empty vectors
 // only); store as dst_type (f32 as is, integers through saturate_round).
 struct EltwiseChain {
-    std::string op;  // "quantize", "dequantize", "requantize", "add"
+    std::string op;  // "quantize", "dequantize", "requantize", "add", "gelu_erf_quantize", "gelu_tanh_quantize"
     ir::Shape shape;
     int64_t axis = 1;
     std::vector<ChainInput> inputs;  // 1 or 2
+    ChainPreOp pre_op = ChainPreOp::none;  // only on a single f32 input
     bool relu = false;
     std::vector<float> out_scale, out_shift;
     ir::ElemType dst_type = ir::ElemType::u8;
@@ -134,5 +142,8 @@ EltwiseChain chain_of(const QuantizeProblem& p);
 EltwiseChain chain_of(const DequantizeProblem& p);
 EltwiseChain chain_of(const RequantizeProblem& p);
 EltwiseChain chain_of(const AddProblem& p);
+// The quantize chain of gelu(x): chain_of(p) with pre_op gelu_erf (tanh = false)
+// or gelu_tanh, op "gelu_erf_quantize" / "gelu_tanh_quantize".
+EltwiseChain gelu_quantize_chain_of(const QuantizeProblem& p, bool tanh);
 
 }  // namespace octet::kernels

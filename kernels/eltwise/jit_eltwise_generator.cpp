@@ -8,6 +8,7 @@
 #include "ir/epilogue.hpp"
 #include "ir/error.hpp"
 #include "jit/lane_io.hpp"
+#include "kernels/f32/math_injector.hpp"
 
 namespace octet::kernels::eltwise_jit {
 
@@ -50,7 +51,11 @@ public:
     static constexpr int kMasked = -1;  // lanes argument of an AVX-512 tail (mask in k1)
     static constexpr int kTmp = 14, kTmp2 = 15;
 
-    EltwiseGenerator(const EltwiseChain& c, bool per_lane) : Generator(I), c_(c) {
+    EltwiseGenerator(const EltwiseChain& c, bool per_lane) : Generator(I), c_(c), math_(*this) {
+        if (c.pre_op != ChainPreOp::none && !kVex) throw UnsupportedError(c.op + ": the f32 Gelu is AVX2 and up");
+        // Gelu's polynomials are latency chains: as many independent ones per
+        // step as the registers hold (kernels/f32/eltwise_f32.cpp does the same).
+        unroll_ = c.pre_op == ChainPreOp::none ? kUnroll : kMaskRegs ? 4 : 2;
         for (int s = 0; s < kParams; ++s) {
             const std::vector<float>& v = param_vector(c, s);
             mode_[s] = v.empty() ? ParamMode::none
@@ -116,6 +121,12 @@ private:
     }
 
     void load_input(int k, const Vmm& v, int off, int n) {
+        load_raw(k, v, off, n);
+        if (k == 0 && c_.pre_op != ChainPreOp::none) pre_op(v.getIdx(), 1);
+        input_params(k, v, off, n);
+    }
+    // Input k's n lanes as f32.
+    void load_raw(int k, const Vmm& v, int off, int n) {
         const ir::ElemType t = c_.inputs[size_t(k)].type;
         const int sz = int(ir::elem_size(t));
         const RegExp a = src_[k] + i_ * sz + off * sz;
@@ -128,9 +139,40 @@ private:
             load_bytes(v, a, n, t == ir::ElemType::s8);
             cvt_to_f32(v);
         }
+    }
+    void input_params(int k, const Vmm& v, int off, int n) {
         param_op(&EltwiseGenerator::fsub, 3 * k + 0, v, off, n);
         param_op(&EltwiseGenerator::fmul, 3 * k + 1, v, off, n);
         param_op(&EltwiseGenerator::fadd, 3 * k + 2, v, off, n);
+    }
+
+    // v(first + k) = gelu(v(first + k)) for k < count with the f32 Gelu
+    // kernel's instructions, in lockstep (kernels/f32/math_injector.hpp). Each
+    // vector gets scratch registers of its own (6 for erf, 3 for tanh) above
+    // v0..v(unroll-1), kTmp and kTmp2 left out: AVX2 v2..v13, AVX-512 24 of v4..v31.
+    void pre_op(int first, int count) {
+        if constexpr (kVex) {
+            using Math = f32::MathInjector<kVex ? I : Isa::avx2>;
+            const bool erf = c_.pre_op == ChainPreOp::gelu_erf;
+            const int per = erf ? 6 : 3;
+            std::vector<int> free;
+            for (int r = unroll_; r < (kMaskRegs ? 32 : 16); ++r)
+                if (r != kTmp && r != kTmp2) free.push_back(r);
+            if (count > Math::kMaxLockstep || int(free.size()) < per * count)
+                throw Error(name_ + ": out of vector registers");
+            Vmm v[Math::kMaxLockstep], t[Math::kMaxLockstep][6];
+            for (int k = 0; k < count; ++k) {
+                v[k] = Vmm(first + k);
+                for (int j = 0; j < per; ++j) t[k][j] = Vmm(free[size_t(per * k + j)]);
+            }
+            if (erf) {
+                math_.gelu_erf(v, t, count);
+            } else {
+                Vmm t0[Math::kMaxLockstep], t1[Math::kMaxLockstep], t2[Math::kMaxLockstep];
+                for (int k = 0; k < count; ++k) t0[k] = t[k][0], t1[k] = t[k][1], t2[k] = t[k][2];
+                math_.gelu_tanh(v, t0, t1, t2, count);
+            }
+        }
     }
 
     // Elements [i + off, i + off + lanes) through the whole chain.
@@ -141,6 +183,11 @@ private:
             load_input(1, w, off, n);
             fadd(v, w);
         }
+        block_output(u, off, n);
+    }
+    // The rest of block(): from v(u) to the store.
+    void block_output(int u, int off, int n) {
+        const Vmm v(u);
         if (c_.relu) fmax(v, constant(0.f));  // v > 0 ? v : 0 (NaN -> 0)
         param_op(&EltwiseGenerator::fmul, kOutScale, v, off, n);
         param_op(&EltwiseGenerator::fadd, kOutShift, v, off, n);
@@ -159,6 +206,9 @@ private:
     }
 
     EltwiseChain c_;
+    // The f32 math of the pre-op (AVX2 / AVX-512 code; idle on SSE4.2).
+    f32::MathInjector<kVex ? I : Isa::avx2> math_;
+    int unroll_ = kUnroll;  // vectors per main-loop step
     ParamMode mode_[kParams];
     Reg64 preg_[kParams];
     const Reg64 src_[2] = {r8, r9};
@@ -206,10 +256,20 @@ void EltwiseGenerator<I>::generate() {
     L(l_main);
     mov(t_, n_);
     sub(t_, i_);
-    cmp(t_, kUnroll * W);
+    cmp(t_, unroll_ * W);
     jl(l_single, T_NEAR);
-    for (int u = 0; u < kUnroll; ++u) block(u, u * W, W);
-    add(i_, kUnroll * W);
+    if (c_.pre_op == ChainPreOp::none) {
+        for (int u = 0; u < unroll_; ++u) block(u, u * W, W);
+    } else {
+        // The step's Gelus in lockstep, then the quantize tails: the Gelus'
+        // long dependency chains overlap, and each tail's operations enter the
+        // scheduler when their Gelu is (nearly) done instead of waiting there.
+        for (int u = 0; u < unroll_; ++u) load_raw(0, Vmm(u), u * W, W);
+        pre_op(0, unroll_);
+        for (int u = 0; u < unroll_; ++u) input_params(0, Vmm(u), u * W, W);
+        for (int u = 0; u < unroll_; ++u) block_output(u, u * W, W);
+    }
+    add(i_, unroll_ * W);
     jmp(l_main, T_NEAR);
 
     L(l_single);
@@ -249,6 +309,7 @@ void EltwiseGenerator<I>::generate() {
         L(iota_);
         for (int l = 0; l < W; ++l) dd(uint32_t(l));
     }
+    if (c_.pre_op != ChainPreOp::none) math_.emit_table();
 }
 
 }  // namespace

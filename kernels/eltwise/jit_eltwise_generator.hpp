@@ -9,6 +9,10 @@
 //   store: f32 as is, or maxps lo / minps hi / cvtps2dq (half to even under the
 //   default MXCSR) / exact packs to s32, u8, s8.
 //
+// A chain's pre-op (the Gelu before a Quantize, AVX2 and up) runs the f32 Gelu
+// kernel's code (kernels/f32/math_injector.hpp) on input 0 right after its load;
+// the main loop then does its 4 (AVX2: 2) Gelus before their quantize tails.
+//
 // Each step is "v = v op p" with v first, as the reference's C++; no FMA. Every
 // operation the chain leaves out is not emitted. Tails (n % lanes) never touch
 // memory past element n-1: element-wise loads/stores on SSE4.2/AVX2 (one path per

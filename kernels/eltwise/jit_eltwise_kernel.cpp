@@ -106,6 +106,19 @@ std::unique_ptr<EltwiseKernel> make(const Problem& p, Isa isa, std::string& why)
 std::unique_ptr<EltwiseKernel> make_quantize_jit_kernel(const QuantizeProblem& p, Isa isa, std::string& why) {
     return make(p, isa, why);
 }
+std::unique_ptr<EltwiseKernel> make_gelu_quantize_jit_kernel(const QuantizeProblem& p, bool tanh, Isa isa,
+                                                             std::string& why) {
+    if (code_isa(isa) == Isa::sse42) {
+        why = std::string("gelu_quantize: no f32 Gelu code at ") + jit::isa_name(isa);
+        return nullptr;
+    }
+    try {
+        return std::make_unique<JitEltwiseKernel>(gelu_quantize_chain_of(p, tanh), isa);
+    } catch (const Error& e) {
+        why = e.what();
+        return nullptr;
+    }
+}
 std::unique_ptr<EltwiseKernel> make_dequantize_jit_kernel(const DequantizeProblem& p, Isa isa, std::string& why) {
     return make(p, isa, why);
 }

@@ -19,6 +19,14 @@ namespace octet::kernels {
 // code is generated for any ISA; run() throws UnsupportedError when this CPU
 // cannot execute it.
 std::unique_ptr<EltwiseKernel> make_quantize_jit_kernel(const QuantizeProblem& p, jit::Isa isa, std::string& why);
+// Quantize of gelu(x) in one pass (engine/f32/fuse_f32.hpp's Gelu -> Quantize):
+// each loaded f32 vector goes through the f32 Gelu kernel's code
+// (kernels/f32/math_injector.hpp; erf, or tanh when `tanh`), then the quantize
+// chain. The bits of kernels::f32's Gelu kernel followed by the quantize kernel
+// (there is no C++ reference of the JIT Gelu). AVX2 and up (exec type
+// jit_<avx2|avx512>_FP32); null with `why` at SSE4.2.
+std::unique_ptr<EltwiseKernel> make_gelu_quantize_jit_kernel(const QuantizeProblem& p, bool tanh, jit::Isa isa,
+                                                             std::string& why);
 std::unique_ptr<EltwiseKernel> make_dequantize_jit_kernel(const DequantizeProblem& p, jit::Isa isa, std::string& why);
 std::unique_ptr<EltwiseKernel> make_requantize_jit_kernel(const RequantizeProblem& p, jit::Isa isa, std::string& why);
 std::unique_ptr<EltwiseKernel> make_add_jit_kernel(const AddProblem& p, jit::Isa isa, std::string& why);

@@ -159,80 +159,107 @@ public:
 
     // ---- math, in place on v; t* are scratch ----
     // v = exp(v). Clobbers t0, t1.
-    void exp(const Vmm& v, const Vmm& t0, const Vmm& t1) {
-        h_.vminps(v, v, constant(88.0f));
-        h_.vmaxps(v, v, constant(-87.3365478515625f));
-        h_.vmulps(t0, v, constant(1.44269504088896341f));  // x·log2(e)
-        round_nearest(t0);
-        h_.vfnmadd231ps(v, t0, constant(0.693145751953125f));     // ln2 high part (exact n·hi)
-        h_.vfnmadd231ps(v, t0, constant(1.428606765330187e-06f));  // ln2 low part
+    void exp(const Vmm& v, const Vmm& t0, const Vmm& t1) { exp(&v, &t0, &t1, 1); }
+    // v[k] = exp(v[k]) for k < count, in lockstep (each instruction for every
+    // k before the next one): the independent chains overlap in the scheduler.
+    // Clobbers t0[k], t1[k].
+    void exp(const Vmm* v, const Vmm* t0, const Vmm* t1, int count) {
+        for (int k = 0; k < count; ++k) h_.vminps(v[k], v[k], constant(88.0f));
+        for (int k = 0; k < count; ++k) h_.vmaxps(v[k], v[k], constant(-87.3365478515625f));
+        for (int k = 0; k < count; ++k) h_.vmulps(t0[k], v[k], constant(1.44269504088896341f));  // x·log2(e)
+        for (int k = 0; k < count; ++k) round_nearest(t0[k]);
+        for (int k = 0; k < count; ++k)
+            h_.vfnmadd231ps(v[k], t0[k], constant(0.693145751953125f));  // ln2 high part (exact n·hi)
+        for (int k = 0; k < count; ++k) h_.vfnmadd231ps(v[k], t0[k], constant(1.428606765330187e-06f));  // ln2 low part
         // e^r, r in [-ln2/2, ln2/2]: Horner, highest degree first.
         static constexpr float kExp[] = {1.394110848e-03f, 8.375125937e-03f, 4.166635126e-02f, 1.666641533e-01f,
                                          5.000000000e-01f, 1.000000000e+00f, 1.000000000e+00f};
-        horner(t1, v, kExp, sizeof kExp / sizeof kExp[0]);
+        horner(t1, v, count, kExp, sizeof kExp / sizeof kExp[0]);
         // 2^n: n in [-126, 127] after the clamp, a normal exponent.
-        h_.vcvtps2dq(t0, t0);
-        h_.vpaddd(t0, t0, constant_bits(127));
-        h_.vpslld(t0, t0, 23);
-        h_.vmulps(v, t1, t0);
+        for (int k = 0; k < count; ++k) h_.vcvtps2dq(t0[k], t0[k]);
+        for (int k = 0; k < count; ++k) h_.vpaddd(t0[k], t0[k], constant_bits(127));
+        for (int k = 0; k < count; ++k) h_.vpslld(t0[k], t0[k], 23);
+        for (int k = 0; k < count; ++k) h_.vmulps(v[k], t1[k], t0[k]);
     }
 
     // v = gelu_erf(v). Clobbers t0..t5 (six scratch registers).
-    void gelu_erf(const Vmm& v, const Vmm (&t)[6]) {
-        const Vmm &z = t[0], &a = t[1], &r = t[2], &u = t[3], &s = t[4], &hi = t[5];
-        h_.vmulps(z, v, constant(0.70710678118654752f));  // as the reference: x·(1/√2) in f32
-        h_.vandps(a, z, constant_bits(0x7FFFFFFFu));
-        h_.vminps(a, a, constant(9.0f));
+    void gelu_erf(const Vmm& v, const Vmm (&t)[6]) { gelu_erf(&v, &t, 1); }
+    // v[k] = gelu_erf(v[k]) for k < count, in lockstep (as exp()), each with
+    // the instructions of the single form. Clobbers t[k][0..5].
+    void gelu_erf(const Vmm* v, const Vmm (*t)[6], int count) {
+        Vmm z[kMaxLockstep], a[kMaxLockstep], r[kMaxLockstep], u[kMaxLockstep], s[kMaxLockstep], hi[kMaxLockstep];
+        for (int k = 0; k < count; ++k) {
+            z[k] = t[k][0], a[k] = t[k][1], r[k] = t[k][2], u[k] = t[k][3], s[k] = t[k][4], hi[k] = t[k][5];
+        }
+        for (int k = 0; k < count; ++k) h_.vmulps(z[k], v[k], constant(0.70710678118654752f));  // as the reference: x·(1/√2) in f32
+        for (int k = 0; k < count; ++k) h_.vandps(a[k], z[k], constant_bits(0x7FFFFFFFu));
+        for (int k = 0; k < count; ++k) h_.vminps(a[k], a[k], constant(9.0f));
         // r = 1/(1 + a/2) in (0.18, 1]
-        h_.vmovaps(u, constant(1.0f));
-        h_.vfmadd231ps(u, a, constant(0.5f));
-        h_.vmovaps(r, constant(1.0f));
-        h_.vdivps(r, r, u);
+        for (int k = 0; k < count; ++k) {
+            h_.vmovaps(u[k], constant(1.0f));
+            h_.vfmadd231ps(u[k], a[k], constant(0.5f));
+        }
+        for (int k = 0; k < count; ++k) {
+            h_.vmovaps(r[k], constant(1.0f));
+            h_.vdivps(r[k], r[k], u[k]);
+        }
         // erfc(a) = e^(−a²)·r·P(r), P a degree-11 fit in r − 0.5909 (4.4e-8 relative).
-        h_.vsubps(u, r, constant(0.5909090638160706f));
+        for (int k = 0; k < count; ++k) h_.vsubps(u[k], r[k], constant(0.5909090638160706f));
         static constexpr float kErfcP[] = {-3.317232057e-02f, 2.977813408e-02f,  3.553381562e-02f,
                                            -7.007978112e-02f, -4.804771859e-03f, 1.137534678e-01f,
                                            -4.397196323e-02f, -2.059418410e-01f, 7.620978355e-02f,
                                            5.894942880e-01f,  7.918522954e-01f,  5.779770613e-01f};
-        horner(s, u, kErfcP, sizeof kErfcP / sizeof kErfcP[0]);
-        h_.vmulps(s, s, r);
-        h_.vmulps(hi, a, a);          // hi = a² (rounded)
-        h_.vmovaps(u, a);
-        h_.vfmsub213ps(u, a, hi);     // lo = a·a − hi (exact)
-        h_.vfnmadd231ps(s, s, u);     // ·e^(−lo) ≈ ·(1 − lo)
-        h_.vxorps(hi, hi, constant_bits(0x80000000u));
-        exp(hi, a, u);                // e^(−hi)
-        h_.vmulps(s, s, hi);          // erfc(|z|)
-        h_.vmovaps(u, constant(2.0f));
-        h_.vsubps(u, u, s);           // 1 + erf(|z|) = 2 − erfc(|z|)
-        // 1 + erf(z) = z < 0 ? erfc(|z|) : 2 − erfc(|z|)
-        if constexpr (kAvx512) {
-            h_.vpmovd2m(h_.k2, z);
-            h_.vblendmps(u | h_.k2, u, s);
-        } else {
-            h_.vblendvps(u, u, s, z);
+        horner(s, u, count, kErfcP, sizeof kErfcP / sizeof kErfcP[0]);
+        for (int k = 0; k < count; ++k) h_.vmulps(s[k], s[k], r[k]);
+        for (int k = 0; k < count; ++k) h_.vmulps(hi[k], a[k], a[k]);  // hi = a² (rounded)
+        for (int k = 0; k < count; ++k) {
+            h_.vmovaps(u[k], a[k]);
+            h_.vfmsub213ps(u[k], a[k], hi[k]);  // lo = a·a − hi (exact)
         }
-        h_.vmulps(v, v, constant(0.5f));
-        h_.vmulps(v, v, u);
+        for (int k = 0; k < count; ++k) h_.vfnmadd231ps(s[k], s[k], u[k]);  // ·e^(−lo) ≈ ·(1 − lo)
+        for (int k = 0; k < count; ++k) h_.vxorps(hi[k], hi[k], constant_bits(0x80000000u));
+        exp(hi, a, u, count);  // e^(−hi)
+        for (int k = 0; k < count; ++k) h_.vmulps(s[k], s[k], hi[k]);  // erfc(|z|)
+        for (int k = 0; k < count; ++k) {
+            h_.vmovaps(u[k], constant(2.0f));
+            h_.vsubps(u[k], u[k], s[k]);  // 1 + erf(|z|) = 2 − erfc(|z|)
+        }
+        // 1 + erf(z) = z < 0 ? erfc(|z|) : 2 − erfc(|z|)
+        for (int k = 0; k < count; ++k) {
+            if constexpr (kAvx512) {
+                h_.vpmovd2m(h_.k2, z[k]);
+                h_.vblendmps(u[k] | h_.k2, u[k], s[k]);
+            } else {
+                h_.vblendvps(u[k], u[k], s[k], z[k]);
+            }
+        }
+        for (int k = 0; k < count; ++k) h_.vmulps(v[k], v[k], constant(0.5f));
+        for (int k = 0; k < count; ++k) h_.vmulps(v[k], v[k], u[k]);
     }
 
     // v = gelu_tanh(v) = v / (1 + e^(−2u)). Clobbers t0..t2.
-    void gelu_tanh(const Vmm& v, const Vmm& t0, const Vmm& t1, const Vmm& t2) {
-        h_.vmulps(t0, v, v);
-        h_.vmulps(t0, t0, v);
-        h_.vmulps(t0, t0, constant(0.044715f));
-        h_.vaddps(t0, t0, v);
-        h_.vmulps(t0, t0, constant(-2.0f * 0.79788456080286536f));  // −2u
-        exp(t0, t1, t2);
-        h_.vaddps(t0, t0, constant(1.0f));
-        h_.vdivps(v, v, t0);
+    void gelu_tanh(const Vmm& v, const Vmm& t0, const Vmm& t1, const Vmm& t2) { gelu_tanh(&v, &t0, &t1, &t2, 1); }
+    // v[k] = gelu_tanh(v[k]) for k < count, in lockstep (as exp()). Clobbers t0[k]..t2[k].
+    void gelu_tanh(const Vmm* v, const Vmm* t0, const Vmm* t1, const Vmm* t2, int count) {
+        for (int k = 0; k < count; ++k) h_.vmulps(t0[k], v[k], v[k]);
+        for (int k = 0; k < count; ++k) h_.vmulps(t0[k], t0[k], v[k]);
+        for (int k = 0; k < count; ++k) h_.vmulps(t0[k], t0[k], constant(0.044715f));
+        for (int k = 0; k < count; ++k) h_.vaddps(t0[k], t0[k], v[k]);
+        for (int k = 0; k < count; ++k) h_.vmulps(t0[k], t0[k], constant(-2.0f * 0.79788456080286536f));  // −2u
+        exp(t0, t1, t2, count);
+        for (int k = 0; k < count; ++k) h_.vaddps(t0[k], t0[k], constant(1.0f));
+        for (int k = 0; k < count; ++k) h_.vdivps(v[k], v[k], t0[k]);
     }
 
+    // The most evaluations one lockstep call takes.
+    static constexpr int kMaxLockstep = 4;
+
 private:
-    // acc = Horner(c, x), c highest degree first.
-    void horner(const Vmm& acc, const Vmm& x, const float* c, size_t n) {
-        h_.vmovaps(acc, constant(c[0]));
-        for (size_t i = 1; i < n; ++i) h_.vfmadd213ps(acc, x, constant(c[i]));
+    // acc[k] = Horner(c, x[k]), c highest degree first, in lockstep.
+    void horner(const Vmm* acc, const Vmm* x, int count, const float* c, size_t n) {
+        for (int k = 0; k < count; ++k) h_.vmovaps(acc[k], constant(c[0]));
+        for (size_t i = 1; i < n; ++i)
+            for (int k = 0; k < count; ++k) h_.vfmadd213ps(acc[k], x[k], constant(c[i]));
     }
     void round_nearest(const Vmm& v) {
         if constexpr (kAvx512) h_.vrndscaleps(v, v, 0);

@@ -81,6 +81,8 @@ Tensors interpolate(const ir::Node& n, const Tensors& in);
 // ConvolutionF32 / MatMulF32: the f32 op with its folded epilogue (f32_fused_ops.cpp).
 Tensors convolution_f32_op(const ir::Node& n, const Tensors& in);
 Tensors matmul_f32_op(const ir::Node& n, const Tensors& in);
+// GeluQuantize: the reference Gelu, then quantize_range (f32_fused_ops.cpp).
+Tensors gelu_quantize_op(const ir::Node& n, const Tensors& in);
 Tensors mvn(const ir::Node& n, const Tensors& in);
 Tensors softmax(const ir::Node& n, const Tensors& in);
 Tensors fake_quantize_op(const ir::Node& n, const Tensors& in);

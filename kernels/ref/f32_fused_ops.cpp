@@ -1,9 +1,11 @@
 // Reference of the fused f32 ops (ir/ops/f32_fused_ops.hpp): the plain
 // Convolution / MatMul, then the epilogue element by element in f32, each step
 // the operation the unfused Add / Relu / Clamp / Add node computes, so a
-// fused node gives the unfused graph's bits.
+// fused node gives the unfused graph's bits. GeluQuantize: the reference Gelu,
+// then the reference Quantize.
 #include "ir/ops/f32_fused_ops.hpp"
 #include "kernels/ref/common.hpp"
+#include "kernels/ref/int8_ops.hpp"
 
 namespace octet::kernels::ref {
 
@@ -48,5 +50,17 @@ Tensors fused(const ir::Node& n, const Tensors& in, Tensors (*body)(const ir::No
 
 Tensors convolution_f32_op(const ir::Node& n, const Tensors& in) { return fused(n, in, convolution); }
 Tensors matmul_f32_op(const ir::Node& n, const Tensors& in) { return fused(n, in, matmul); }
+
+Tensors gelu_quantize_op(const ir::Node& n, const Tensors& in) {
+    expect_inputs(n, in, 1);
+    expect_type(n, in, 0, ir::ElemType::f32);
+    ir::Node gelu = n;  // the Gelu alone: its f32 output
+    gelu.op = "Gelu";
+    gelu.outputs.at(0).type = ir::ElemType::f32;
+    const ir::Tensor x = unary_eltwise(gelu, in).at(0);
+    ir::Tensor y = make_output(n);
+    quantize_range(n, x, y, 0, y.numel());
+    return {y};
+}
 
 }  // namespace octet::kernels::ref

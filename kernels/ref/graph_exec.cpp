@@ -32,6 +32,7 @@ const std::map<std::string, Kernel>& kernel_table() {
         {"ConvolutionI8", convolution_i8_op}, {"MatMulI8", matmul_i8_op},
         // f32 Convolution / MatMul with folded followers (kernels/ref/f32_fused_ops.cpp).
         {"ConvolutionF32", convolution_f32_op}, {"MatMulF32", matmul_f32_op},
+        {"GeluQuantize", gelu_quantize_op},
     };
     return table;
 }

@@ -98,9 +98,9 @@ TEST_CASE("ops: the op table", "[ir][ops]") {
                            // the LPT's internal int8 ops
                            "Quantize", "Dequantize", "Requantize", "AddI8", "ConvolutionI8", "MatMulI8",
                            // the engine's fused f32 ops (engine/f32/fuse_f32.hpp)
-                           "ConvolutionF32", "MatMulF32"})
+                           "ConvolutionF32", "MatMulF32", "GeluQuantize"})
         REQUIRE(is_known_op(op));
-    REQUIRE(known_ops().size() == 32);
+    REQUIRE(known_ops().size() == 33);
     REQUIRE_FALSE(is_known_op("relu"));
     REQUIRE_FALSE(is_known_op("GroupConvolution"));
     REQUIRE_THROWS_AS(infer_outputs(make_node("Foo"), {}), UnsupportedError);

@@ -5,7 +5,9 @@
 // per-channel vectors (channel runs of NCHW, channel-last per-lane layouts),
 // u8/s8/s32, NaN, ±Inf, exact .5 ties and the range bounds, with a PROT_NONE page
 // right after every source and destination. Every ISA is generated; the ones this
-// CPU runs are executed (and printed).
+// CPU runs are executed (and printed). The Gelu -> Quantize fusion's kernel
+// (make_gelu_quantize_jit_kernel) is checked against the generated f32 Gelu
+// followed by quantize_range: the bytes of the unfused pair.
 #include <catch2/catch.hpp>
 
 #include <sys/mman.h>
@@ -28,6 +30,7 @@
 #include "jit/cpu.hpp"
 #include "kernels/eltwise/jit_eltwise_kernel.hpp"
 #include "kernels/eltwise/ref.hpp"
+#include "kernels/f32/eltwise_f32.hpp"
 #include "kernels/ref/int8_ops.hpp"
 #include "kernels/registry.hpp"
 
@@ -395,4 +398,74 @@ TEST_CASE("eltwise jit: large tensors split across work units, registry picks th
     std::string why;
     CHECK_FALSE(make_quantize_jit_kernel(bad, best, why));
     CHECK(why.find("scale") != std::string::npos);
+}
+
+TEST_CASE("eltwise jit: gelu_quantize equals the f32 Gelu kernel then the quantize, byte for byte",
+          "[kernels][eltwise][jit][emu]") {
+    std::mt19937 rng(23);
+    const float scales[] = {0.5f, 2.f, 1.f / 0.0173f, -4.f, 22.0291f};
+    const float shifts[] = {0.f, 128.f, 0.5f, -1.5653436e-06f};
+    int runs = 0;
+    for (Isa isa : executed_isas()) {
+        Isa body;
+        if (!kernels::f32::f32_jit_isa(isa, body)) {  // SSE4.2: no f32 Gelu code, refused with the reason
+            QuantizeProblem p{{1, 8}, 1, ElemType::u8, {1.f}, {}};
+            std::string why;
+            CHECK_FALSE(make_gelu_quantize_jit_kernel(p, false, isa, why));
+            CHECK(why.find("Gelu") != std::string::npos);
+            continue;
+        }
+        for (bool tanh : {false, true}) {
+            kernels::f32::EltwiseDesc gd;
+            gd.op = tanh ? kernels::f32::EltOp::gelu_tanh : kernels::f32::EltOp::gelu_erf;
+            auto gelu = kernels::f32::create_eltwise_kernel(gd, isa);
+            REQUIRE(gelu);
+            // Every tail of both bodies' steps (AVX-512: 4 x 16 lanes, AVX2: 2 x 8), and a few long runs.
+            std::vector<int64_t> sizes;
+            for (int64_t n = 1; n <= 80; ++n) sizes.push_back(n);
+            for (int64_t n : {255, 1000, 8192 + 51}) sizes.push_back(n);
+            for (int64_t n : sizes) {
+                for (const Layout& l : layouts_of(n)) {
+                    for (ElemType dt : {ElemType::u8, ElemType::s8, ElemType::s32}) {
+                        if (dt == ElemType::s32 && n % 5) continue;
+                        const int64_t c = channels_of(l);
+                        QuantizeProblem p;
+                        p.shape = l.shape;
+                        p.axis = l.axis;
+                        p.dst_type = dt;
+                        p.scale = channel_vector(c, c > 1, {scales, scales + 5}, rng);
+                        if (n % 3) p.shift = channel_vector(c, c > 1 && n % 2, {shifts, shifts + 4}, rng);
+                        // Gelu is about x for x > 3 and about 0 below -5: the quantizer's
+                        // inputs (ties, bounds, specials) reach its output unchanged there.
+                        std::vector<float> x = quantize_inputs(n, p.scale[0], p.shift.empty() ? 0.f : p.shift[0], rng);
+                        std::uniform_real_distribution<float> near(-6.f, 6.f);
+                        for (size_t i = 1; i < x.size(); i += 3) x[i] = near(rng);
+                        GuardedBytes src(size_t(n) * 4), mid(size_t(n) * 4), dst(size_t(n) * ir::elem_size(dt));
+                        src.fill(x.data());
+                        (*gelu)({src.as<float>(), nullptr, mid.as<float>(), n});
+                        std::vector<uint8_t> expect(dst.size());
+                        ref::quantize(p, mid.as<float>(), expect.data(), 0, n);
+
+                        std::string why;
+                        auto k = make_gelu_quantize_jit_kernel(p, tanh, isa, why);
+                        INFO(to_string(p) << (tanh ? " gelu tanh" : " gelu erf") << " at " << jit::isa_name(isa)
+                                          << ": " << why);
+                        REQUIRE(k);
+                        CHECK(k->exec_type() == gelu->exec_type());  // jit_<avx2|avx512>_FP32, as the Gelu's
+                        std::memset(dst.data(), 0x5A, dst.size());
+                        const int64_t half = k->work_units() / 2;
+                        k->run({src.data(), nullptr, dst.data()}, 0, half);
+                        k->run({src.data(), nullptr, dst.data()}, half, k->work_units());
+                        INFO(k->name());
+                        REQUIRE(std::memcmp(dst.data(), expect.data(), expect.size()) == 0);
+                        emu::note_case(isa, k->exec_type());
+                        executed_log().insert(std::string(jit::isa_name(isa)) + " " + k->exec_type());
+                        ++runs;
+                    }
+                }
+            }
+        }
+    }
+    print_executed("gelu_quantize");
+    CHECK(runs > 0);
 }
