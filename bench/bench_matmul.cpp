@@ -1,6 +1,7 @@
 // bench_matmul: int8 fully connected / matmul, octet against oneDNN int8 matmul and inner
 // product and XNNPACK qs8 fully connected, at 1 and 2 threads, in one run, with the int8
 // peak measured at the start (peak.hpp). For M=1 the weights stream: GB/s of weights is printed.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "common.hpp"
 #include "engine/threads.hpp"
 #include "jit/cpu.hpp"
+#include "kernels/matmul/jit_matmul_kernel.hpp"
 #include "kernels/registry.hpp"
 #include "peak.hpp"
 #include "peers.hpp"
@@ -40,12 +42,15 @@ int main(int argc, char** argv) {
     const std::string omp_policy = ensure_omp_wait_policy(argv);
     Options o = parse_options(argc, argv,
                               "usage: bench_matmul [--threads 1,2] [--csv FILE] [--min-time S] [--filter SUBSTR] "
-                              "[--wei7] [--octet-only] [--no-check]\n");
+                              "[--wei7 | --wei-normal] [--octet-only] [--no-check]\n"
+                              "  --wei-normal: weights like a real FC's (normal, quantized per output column);\n"
+                              "  where the registry picks another kernel than the matmul JIT's (the conv's pxfix\n"
+                              "  path at sse42 / avx2), the matmul JIT is timed too (a '# vs' line)\n");
     const char* shapes[] = {"mb1m1n1000k2048n\"fc_resnet50\"", "mb1m128n768k768n\"bert_qkv_out\"",
                             "mb1m128n3072k768n\"bert_ffn_up\"", "mb1m128n768k3072n\"bert_ffn_down\""};
     std::printf("# bench_matmul\n# %s\n# OMP_WAIT_POLICY=%s (oneDNN's OpenMP workers)\n", machine_summary().c_str(), omp_policy.c_str());
     const jit::Isa isa = jit::best_isa();
-    std::printf("# octet isa: %s; weights %s\n", jit::isa_name(isa), o.wei7 ? "[-64,63]" : "[-128,127]");
+    std::printf("# octet isa: %s; weights %s\n", jit::isa_name(isa), o.wei_normal ? "normal per column" : o.wei7 ? "[-64,63]" : "[-128,127]");
     Peak peak = measure_all_peaks(o.threads);
     Csv csv({"shape", "threads", "m", "n", "k", "octet_exec_type", "octet_ms", "dnnl_matmul_ms", "dnnl_ip_ms",
              "xnnpack_fc_ms", "octet_gops", "dnnl_matmul_gops", "dnnl_ip_gops", "xnnpack_gops", "peak_gops",
@@ -82,7 +87,15 @@ int main(int argc, char** argv) {
             std::vector<uint8_t> a(size_t(d.a_elems()));
             std::vector<int8_t> b(size_t(d.b_elems()));
             fill_u8(a, rng);
-            if (o.wei7) fill_s8(b, rng, -64, 63); else fill_s8(b, rng, -128, 127);
+            if (o.wei_normal) {
+                std::normal_distribution<float> nd;
+                std::vector<float> f(size_t(d.k));
+                for (int64_t n = 0; n < d.n; ++n) {
+                    float mx = 1e-6f;
+                    for (float& x : f) mx = std::max(mx, std::fabs(x = nd(rng)));
+                    for (int64_t k = 0; k < d.k; ++k) b[size_t(k * d.n + n)] = int8_t(std::nearbyint(f[size_t(k)] / mx * 127.f));
+                }
+            } else if (o.wei7) fill_s8(b, rng, -64, 63); else fill_s8(b, rng, -128, 127);
             QuantParams q;  // one scale for all columns so that XNNPACK's qs8 (one weight scale) is comparable
             const float sc = float(80.0 / (std::sqrt(double(d.k)) * (o.wei7 ? 37.0 : 74.0) * 147.0));
             std::uniform_real_distribution<float> ub(-20.f, 40.f);
@@ -100,6 +113,14 @@ int main(int argc, char** argv) {
             const int64_t units = k->work_units();
             auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b0, int64_t e0) { k->run(args, b0, e0); }); };
             double ms[4] = {time_ms(run_octet, o.min_time), NAN, NAN, NAN};
+            std::string why;
+            if (auto mj = kernels::make_matmul_jit_kernel(p, isa, why); mj && mj->exec_type() != k->exec_type()) {
+                const int64_t mu = mj->work_units();
+                const double mms = time_ms([&] { pool.parallel_for(mu, [&](int64_t b0, int64_t e0) { mj->run(args, b0, e0); }); },
+                                           o.min_time);
+                std::printf("# vs %s: %s %.4f ms, %s %.4f ms (%.3fx)\n", d.name.c_str(), mj->exec_type().c_str(), mms,
+                            k->exec_type().c_str(), ms[0], mms / ms[0]);
+            }
             run_octet();
             OutputDiff dd, dx;
             if (!o.no_peers) {

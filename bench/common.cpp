@@ -126,6 +126,7 @@ Options parse_options(int argc, char** argv, const char* usage) {
         else if (a == "--min-time") o.min_time = std::atof(need("--min-time").c_str());
         else if (a == "--filter") o.filter = need("--filter");
         else if (a == "--wei7") o.wei7 = true;
+        else if (a == "--wei-normal") o.wei_normal = true;
         else if (a == "--octet-only") o.no_peers = true;
         else if (a == "--no-check") o.check = false;
         else if (a == "--zoo") o.zoo = need("--zoo");

@@ -72,6 +72,7 @@ struct Options {
     double min_time = 0.3;                 // --min-time S per measurement
     std::string filter;                    // --filter SUBSTR: only layers whose name contains it
     bool wei7 = false;                     // --wei7: weights in [-64, 63] instead of [-128, 127]
+    bool wei_normal = false;               // --wei-normal: normal, quantized per output column to [-127, 127] (bench_matmul)
     bool no_peers = false;                 // --octet-only
     bool check = true;                     // --no-check: skip the octet vs oneDNN output comparison
     std::string zoo;                       // --zoo MODEL: a zoo model's convs with its quantized weights (bench_conv)

@@ -10,6 +10,7 @@
 #include "kernels/eltwise/jit_eltwise_kernel.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
 #include "kernels/matmul/jit_matmul_kernel.hpp"
+#include "kernels/matmul_as_conv1x1.hpp"
 #include "kernels/pool/jit_pool_kernel.hpp"
 
 namespace octet::kernels {
@@ -38,6 +39,7 @@ inline const Candidate<ConvProblem, ConvKernel> conv_candidates[] = {
 };
 inline const Candidate<MatmulProblem, MatmulKernel> matmul_candidates[] = {
     {"jit_amx_matmul_I8", make_matmul_amx_kernel},
+    {"jit_pxfix_I8", make_matmul_pxfix_kernel},  // constant unsafe B at sse42 / avx2: the conv's pxfix path
     {"jit_matmul_I8", make_matmul_jit_kernel},
     {"ref_I8", matmul_ref},
 };

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "kernels/matmul/jit_matmul_kernel.hpp"
 #include "kernels/matmul/pack.hpp"
 #include "kernels/matmul/ref.hpp"
+#include "kernels/matmul_as_conv1x1.hpp"
 #include "kernels/registry.hpp"
 
 using namespace octet;
@@ -43,7 +45,9 @@ struct Case {
     std::vector<int8_t> b_stored;      // a run-time B as the kernel reads it ([K][N] or [N][K] per batch)
 };
 
-enum class Weights { full, safe, extreme };
+// zoo: like the zoo models' FC weights, normal per output column quantized
+// symmetric to [-127, 127] (a few unsafe pairs; the pxfix candidate's case).
+enum class Weights { full, safe, extreme, zoo };
 
 std::vector<float> per_channel(std::mt19937& rng, int64_t n, int kind, float lo, float hi) {
     std::uniform_real_distribution<float> u(lo, hi);
@@ -69,7 +73,18 @@ Case make_case(int64_t batch, int64_t m, int64_t k, int64_t n, ElemType a_t, int
     c.p.a_zero_point = zp;
     c.p.b.resize(size_t(c.p.desc.b_elems()));
     std::uniform_int_distribution<int> full(-128, 127), safe(-64, 64), bit(0, 1);
-    for (size_t i = 0; i < c.p.b.size(); ++i) {
+    if (w == Weights::zoo) {
+        std::normal_distribution<float> nd;
+        std::vector<float> f(size_t(c.p.desc.k));
+        for (int64_t bi = 0; bi < batch; ++bi)
+            for (int64_t j = 0; j < n; ++j) {
+                float mx = 1e-6f;
+                for (float& x : f) mx = std::max(mx, std::fabs(x = nd(rng)));
+                for (int64_t i = 0; i < k; ++i)
+                    c.p.b[size_t((bi * k + i) * n + j)] = int8_t(std::nearbyint(f[size_t(i)] / mx * 127.f));
+            }
+    }
+    for (size_t i = 0; i < c.p.b.size() && w != Weights::zoo; ++i) {
         if (w == Weights::full) c.p.b[i] = int8_t(full(rng));
         else if (w == Weights::safe) c.p.b[i] = int8_t(safe(rng));
         else c.p.b[i] = int8_t(bit(rng) ? 127 : -128);
@@ -466,4 +481,122 @@ TEST_CASE("matmul jit: row blocks and the exact path's split A, per call and per
             }
     ran.print("row blocks");
     CHECK(!ran.count.empty());
+}
+
+// ---- A constant B through the conv's pxfix path (kernels/matmul_as_conv1x1.hpp) ----
+
+namespace {
+
+// The case with every batch slice of B equal to the first (a B shared across the batch).
+Case shared_b(Case c) {
+    const size_t slice = size_t(c.p.desc.k * c.p.desc.n);
+    for (int64_t i = 1; i < c.p.desc.batch(); ++i)
+        std::copy(c.p.b.begin(), c.p.b.begin() + long(slice), c.p.b.begin() + long(size_t(i) * slice));
+    return c;
+}
+
+bool runs_here(Isa isa) {
+    const auto isas = run_isas_here();
+    return std::find(isas.begin(), isas.end(), isa) != isas.end();
+}
+
+}  // namespace
+
+TEST_CASE("matmul pxfix: bit-exact over tails, batches, types and epilogues", "[kernels][matmul][jit]") {
+    if (emu::in_emu_lane()) {
+        WARN("skipped in the emu lane (it runs one AVX-512 ISA; the path is sse42 / avx2, checked natively)");
+        return;
+    }
+    Ran ran;
+    int variant = 0;
+    for (int64_t m : {7, 33, 128})
+        for (int64_t k : {3, 67, 130})
+            for (int64_t n : {7, 17, 33, 67}) {
+                ++variant;
+                const int64_t batch = variant % 3 == 0 ? 2 : 1;
+                const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+                const int32_t zp = variant % 3 == 1 ? 0 : (a_t == ElemType::u8 ? 128 - variant % 5 : variant % 9 - 4);
+                for (Weights w : {Weights::full, Weights::zoo}) {
+                    const Case c = shared_b(make_case(batch, m, k, n, a_t, zp, w, variant * 3 + int(w),
+                                                      uint32_t(variant * 13 + int(w))));
+                    if (matmul_pack::count_unsafe_pairs(c.p.b.data(), 1, k, n) == 0) continue;
+                    const std::vector<uint8_t> want = reference(c);
+                    for (Isa isa : {Isa::sse42, Isa::avx2}) {
+                        if (!runs_here(isa)) continue;
+                        std::string why;
+                        auto kern = make_matmul_pxfix_kernel(c.p, isa, why, false);
+                        INFO(case_info(c, isa) << " declined: " << why);
+                        REQUIRE(kern);
+                        INFO(kern->name());
+                        CHECK(kern->exec_type() == std::string("jit_") + jit::exec_isa_tag(isa) + "_pxfix_I8");
+                        const int splits = variant % 4 == 0 ? 3 : 1;
+                        const std::vector<uint8_t> got = run_guarded(*kern, c, splits, variant % 2 == 0);
+                        REQUIRE(got.size() == want.size());
+                        REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+                        // Each range of units alone (a thread's share) with the job state of another run.
+                        const std::vector<uint8_t> all = run_guarded(*kern, c, int(std::min<int64_t>(kern->work_units(), 5)), true);
+                        REQUIRE(std::memcmp(all.data(), want.data(), all.size()) == 0);
+                        ran.note(isa, kern->exec_type());
+                    }
+                }
+            }
+    ran.print("pxfix");
+    CHECK(!ran.count.empty());
+}
+
+TEST_CASE("matmul pxfix: the registry picks it by cost at sse42 / avx2 only", "[kernels][matmul][jit]") {
+    Ran ran;
+    // BERT-like FC shapes (scaled down) with zoo-like weights: the cost model picks pxfix.
+    for (const auto& s : {std::array<int64_t, 4>{1, 128, 256, 256}, std::array<int64_t, 4>{2, 33, 384, 160},
+                          std::array<int64_t, 4>{1, 64, 512, 96}})
+        for (ElemType a_t : {ElemType::u8, ElemType::s8}) {
+            const Case c = shared_b(make_case(s[0], s[1], s[2], s[3], a_t, a_t == ElemType::u8 ? 7 : 0, Weights::zoo,
+                                              int(s[1] + s[3]) + int(a_t), uint32_t(s[2])));
+            REQUIRE(matmul_pack::count_unsafe_pairs(c.p.b.data(), s[0], s[2], s[3]) > 0);
+            const std::vector<uint8_t> want = reference(c);
+            for (Isa isa : jit::kAllIsas) {
+                DeclineLog log;
+                auto kern = create_matmul_kernel(c.p, isa, &log);
+                INFO(case_info(c, isa) << " " << kern->name());
+                const bool pxfix = kern->exec_type().find("pxfix") != std::string::npos;
+                CHECK(pxfix == (isa == Isa::sse42 || isa == Isa::avx2));
+                if (pxfix) CHECK(kern->exec_type() == std::string("jit_") + jit::exec_isa_tag(isa) + "_pxfix_I8");
+                if (!runs_here(isa)) continue;
+                const std::vector<uint8_t> got = run_guarded(*kern, c, 2, true);
+                REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+                ran.note(isa, kern->exec_type());
+            }
+        }
+    ran.print("registry pxfix");
+
+    // Where it declines, with the reason the registry logs.
+    auto declines = [](const MatmulProblem& p, Isa isa, const char* why_has) {
+        std::string why;
+        CHECK_FALSE(make_matmul_pxfix_kernel(p, isa, why));
+        INFO(why);
+        CHECK(why.find(why_has) != std::string::npos);
+    };
+    const Case z = make_case(1, 64, 256, 128, ElemType::u8, 0, Weights::zoo, 0, 3);
+    std::string why;
+    CHECK(make_matmul_pxfix_kernel(z.p, Isa::avx2, why));
+    declines(z.p, Isa::avx_vnni, "VNNI");
+    declines(z.p, Isa::avx512_core, "sse42 / avx2 only");
+    // Uniform 8-bit weights: too many corrections, the matmul's exact path is cheaper.
+    declines(make_case(1, 64, 256, 128, ElemType::u8, 0, Weights::full, 0, 3).p, Isa::avx2, "not cheaper");
+    declines(make_case(1, 64, 256, 128, ElemType::u8, 0, Weights::safe, 0, 3).p, Isa::avx2, "every B pair is safe");
+    declines(make_case(1, 1, 256, 128, ElemType::u8, 0, Weights::zoo, 0, 3).p, Isa::avx2, "batch·M");
+    declines(make_case(3, 5, 256, 128, ElemType::u8, 0, Weights::zoo, 0, 3).p, Isa::avx2, "differs between batch");
+    MatmulProblem rt = z.p;
+    rt.b_runtime = true;
+    declines(rt, Isa::avx2, "run-time B");
+    MatmulProblem grid = z.p;
+    grid.a_grid_w = 8;
+    declines(grid, Isa::avx2, "gathered A");
+    // The registry logs the decline and falls back to the matmul's exact kernel.
+    DeclineLog log;
+    auto k = create_matmul_kernel(make_case(1, 64, 256, 128, ElemType::u8, 0, Weights::full, 0, 3).p, Isa::avx2, &log);
+    CHECK(k->exec_type() == "jit_avx2_exact_I8");
+    bool logged = false;
+    for (const std::string& l : log) logged = logged || l.find("jit_pxfix_I8") != std::string::npos;
+    CHECK(logged);
 }
