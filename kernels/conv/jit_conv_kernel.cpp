@@ -101,18 +101,6 @@ double pxfix_cost(const ConvDesc& d, int64_t entries) {
     const double a = d.kh * d.kw == 1 ? kPxfixPerK : kPxfixPerKTaps;
     return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
-// Nonzero pairs of the correction (pxfix.hpp: entries) without building the lists.
-int64_t pxfix_entries(const ConvDesc& d, const int8_t* wei) {
-    int64_t e = 0;
-    for (int64_t o = 0; o < d.oc * d.kh * d.kw; ++o) {
-        const int8_t* w = wei + o * d.ic;
-        int32_t n = 0;
-        for (int64_t c = 0; c + 1 < d.ic; c += 2) n += int32_t(!cp::pair_safe(w[c], w[c + 1]));
-        e += n;
-    }
-    return e;
-}
-
 double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
 double exact_cost(const ConvDesc&) { return kExactCost; }
 
@@ -469,8 +457,12 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         std::snprintf(b, sizeof b, "%.2f", v);
         return std::string(b);
     };
-    if (is_vnni(isa) || int64_t(p.weights.size()) != d.wei_elems() || (d.g > 1 && d.g == d.ic && d.g == d.oc) ||
-        cp::analyze_pairs(d, p.weights.data()).unsafe == 0) {
+    // One group: the unsafe pairs are pxfix's entries (delta has one nonzero per unsafe pair).
+    const int64_t unsafe = is_vnni(isa) || int64_t(p.weights.size()) != d.wei_elems() ||
+                                   (d.g > 1 && d.g == d.ic && d.g == d.oc)
+                               ? 0
+                               : cp::analyze_pairs(d, p.weights.data()).unsafe;
+    if (unsafe == 0) {
         c.why = "no unsafe weight pair at this ISA: the fast (or VNNI) path";
         return c;
     }
@@ -482,7 +474,7 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         c.fixup = fixup_cost(d, c.density);
         if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
         if (pxfix_shape(d, isa)) {
-            c.pxfix = pxfix_cost(d, pxfix_entries(d, p.weights.data()));
+            c.pxfix = pxfix_cost(d, unsafe);
             if (c.pxfix < std::min(c.fixup, c.exact)) c.best = ConvJitPath::pxfix;
         }
     }
