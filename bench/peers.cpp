@@ -1,5 +1,6 @@
 #include "peers.hpp"
 
+#include <cstdio>
 #include <omp.h>
 #include <pthreadpool.h>
 #include <xnnpack.h>
@@ -318,6 +319,8 @@ private:
 void set_peer_threads(int n) { omp_set_num_threads(n); }
 
 std::string ensure_omp_wait_policy(char** argv) {
+    // Line-buffered even into a file or pipe: a run stopped by a timeout keeps the rows it printed.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     if (const char* p = std::getenv("OMP_WAIT_POLICY")) return p;
     setenv("OMP_WAIT_POLICY", "passive", 1);
     execv("/proc/self/exe", argv);

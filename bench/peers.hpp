@@ -27,7 +27,8 @@ void set_peer_threads(int n);
 // On a shared machine a spinning OpenMP worker waits a whole scheduler slice for its core
 // (measured here: oneDNN at 2 threads 20-40x slower than at 1); sleeping workers are woken
 // at once. libgomp reads OMP_WAIT_POLICY when it is loaded, so when it is unset this sets it
-// to passive and re-executes the program (first thing in main). Returns the policy in use.
+// to passive and re-executes the program (first thing in main). Returns the policy in use. Also makes
+// stdout line-buffered.
 std::string ensure_omp_wait_policy(char** argv);
 std::string peer_versions();
 
