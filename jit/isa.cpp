@@ -55,4 +55,16 @@ int isa_simd_width(Isa isa) {
     return 0;
 }
 
+bool isa_has_vnni(Isa isa) {
+    switch (isa) {
+    case Isa::sse42: return IsaTraits<Isa::sse42>::has_vnni;
+    case Isa::avx2: return IsaTraits<Isa::avx2>::has_vnni;
+    case Isa::avx_vnni: return IsaTraits<Isa::avx_vnni>::has_vnni;
+    case Isa::avx512_core: return IsaTraits<Isa::avx512_core>::has_vnni;
+    case Isa::avx512_core_vnni: return IsaTraits<Isa::avx512_core_vnni>::has_vnni;
+    case Isa::amx: return IsaTraits<Isa::amx>::has_vnni;
+    }
+    return false;
+}
+
 }  // namespace octet::jit

@@ -77,5 +77,7 @@ template <> struct IsaTraits<Isa::amx> : IsaTraits<Isa::avx512_core_vnni> {};
 
 // Lanes of s32/f32 per vector, at run time.
 int isa_simd_width(Isa isa);
+// IsaTraits<isa>::has_vnni at run time: vpdpbusd (avx_vnni, avx512_core_vnni, amx).
+bool isa_has_vnni(Isa isa);
 
 }  // namespace octet::jit

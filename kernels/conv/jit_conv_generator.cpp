@@ -16,9 +16,6 @@ namespace {
 constexpr int kMaxUrW = 12;  // code size grows with ur_w² in the flat tails
 
 int vreg_count(Isa isa) { return jit::isa_simd_width(isa) == 16 ? 32 : 16; }
-bool isa_vnni(Isa isa) {
-    return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni || isa == Isa::amx;
-}
 
 }  // namespace
 
@@ -26,8 +23,8 @@ bool isa_vnni(Isa isa) {
 // activation, without VNNI a product temporary and s16 ones, then ur·nb
 // accumulators.
 int max_ur_w(Isa isa, int nb_oc, bool split, int w_mem) {
-    if (w_mem < 0 || (w_mem > 0 && (!isa_vnni(isa) || split || w_mem >= nb_oc))) return 0;
-    const int extra = (nb_oc - w_mem) * (split ? 2 : 1) + 1 + (isa_vnni(isa) ? 0 : 2);
+    if (w_mem < 0 || (w_mem > 0 && (!jit::isa_has_vnni(isa) || split || w_mem >= nb_oc))) return 0;
+    const int extra = (nb_oc - w_mem) * (split ? 2 : 1) + 1 + (jit::isa_has_vnni(isa) ? 0 : 2);
     return std::max(0, std::min(kMaxUrW, (vreg_count(isa) - extra) / nb_oc));
 }
 

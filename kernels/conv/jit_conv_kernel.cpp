@@ -43,7 +43,6 @@ constexpr int64_t kMinUnits = 32;
 // rows of all blocks.
 constexpr size_t kRowsOuterMaxWeights = size_t(1) << 20;
 
-bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni; }
 
 // Output channels per packed block: up to 4 vectors (AVX-512) or 2, fewer for a narrow group.
 int conv_oc_block(const ConvDesc& d, Isa isa) {
@@ -118,7 +117,7 @@ public:
     JitConvKernel(const ConvProblem& p, Isa isa, ConvJitPath path)
         : d_(p.desc), src_t_(p.src_type), e_(p.epilogue), isa_(isa) {
         const int simd_w = jit::isa_simd_width(isa);
-        const bool vnni = is_vnni(isa);
+        const bool vnni = jit::isa_has_vnni(isa);
         const int64_t icg = d_.icg(), ocg = d_.ocg();
         flat_ = d_.kh == 1 && d_.kw == 1 && d_.sh == 1 && d_.sw == 1 && d_.ph == 0 && d_.pw == 0 &&
                 d_.oh == d_.ih && d_.ow == d_.iw;
@@ -458,7 +457,7 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         return std::string(b);
     };
     // One group: the unsafe pairs are pxfix's entries (delta has one nonzero per unsafe pair).
-    const int64_t unsafe = is_vnni(isa) || int64_t(p.weights.size()) != d.wei_elems() ||
+    const int64_t unsafe = jit::isa_has_vnni(isa) || int64_t(p.weights.size()) != d.wei_elems() ||
                                    (d.g > 1 && d.g == d.ic && d.g == d.oc)
                                ? 0
                                : cp::analyze_pairs(d, p.weights.data()).unsafe;

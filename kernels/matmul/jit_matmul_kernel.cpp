@@ -53,7 +53,7 @@ public:
         : d_(p.desc), a_t_(p.a_type), e_(p.epilogue), isa_(isa), rt_(p.b_runtime), b_transposed_(p.b_transposed) {
         const int simd_w = jit::isa_simd_width(isa);
         const int64_t batch = d_.batch();
-        const bool vnni = isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni;
+        const bool vnni = jit::isa_has_vnni(isa);
         // A run-time B cannot be checked ahead: without VNNI it takes an exact path.
         const bool fast = !vnni && !rt_ && mp::count_unsafe_pairs(p.b.data(), batch, d_.k, d_.n) == 0;
         const mj::Path path = vnni      ? mj::Path::vnni

@@ -39,7 +39,6 @@ using GuardedBuffer = kernel_test::GuardedBytes;
 
 constexpr Isa kIsas[] = {Isa::sse42, Isa::avx2, Isa::avx_vnni, Isa::avx512_core, Isa::avx512_core_vnni};
 
-bool isa_vnni(Isa i) { return i == Isa::avx_vnni || i == Isa::avx512_core_vnni; }
 
 // Bytes biased toward the extremes (0, 255 / -128, 127) that saturate pmaddubsw.
 std::vector<uint8_t> random_bytes(size_t n, std::mt19937& rng) {
@@ -196,7 +195,7 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     auto k = make_conv_jit_kernel(p, isa, why, path);
     INFO("declined: " << why);
     const conv_pack::PairStats st = conv_pack::analyze_pairs(d, p.weights.data());
-    const bool unsafe = !isa_vnni(isa) && st.unsafe > 0;
+    const bool unsafe = !jit::isa_has_vnni(isa) && st.unsafe > 0;
     if (path == ConvJitPath::s16) {
         // The 1x1 s16 matmul route: exactly the unpadded ungrouped 1x1 layers with unsafe pairs, no VNNI.
         const bool shape = d.kh == 1 && d.kw == 1 && d.g == 1 && d.ph == 0 && d.pw == 0 && d.ph_end <= 0 &&

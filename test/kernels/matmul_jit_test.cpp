@@ -157,7 +157,6 @@ std::unique_ptr<MatmulKernel> make_jit(const MatmulProblem& p, Isa isa) {
     return k;
 }
 
-bool is_vnni(Isa isa) { return isa == Isa::avx_vnni || isa == Isa::avx512_core_vnni || isa == Isa::amx; }
 
 // Executed cases per ISA and exec type, printed at the end of each test case.
 struct Ran {
@@ -267,7 +266,7 @@ TEST_CASE("matmul jit: unsafe pairs take the exact path and stay exact", "[kerne
         for (Isa isa : jit::kAllIsas) {
             auto kern = make_jit(c.p, isa);
             const bool exact_name = kern->exec_type().find("_exact") != std::string::npos;
-            CHECK(exact_name == !is_vnni(isa));
+            CHECK(exact_name == !jit::isa_has_vnni(isa));
             if (std::find(run_isas.begin(), run_isas.end(), isa) == run_isas.end()) continue;
             INFO(case_info(c, isa));
             const std::vector<uint8_t> got = run_guarded(*kern, c);
@@ -295,7 +294,7 @@ TEST_CASE("matmul jit: exec types, generation at every ISA, refusal to run unsup
         auto k = make_jit(c.p, isa);
         CHECK(k->exec_type() == fast.at(isa));
         auto ke = make_jit(u.p, isa);
-        CHECK(ke->exec_type() == (is_vnni(isa) ? fast.at(isa) : "jit_" + fast.at(isa).substr(4, fast.at(isa).size() - 7) + "_exact_I8"));
+        CHECK(ke->exec_type() == (jit::isa_has_vnni(isa) ? fast.at(isa) : "jit_" + fast.at(isa).substr(4, fast.at(isa).size() - 7) + "_exact_I8"));
         if (!jit::isa_supported(isa == Isa::amx ? Isa::avx512_core_vnni : isa)) {
             std::vector<uint8_t> a(c.a), dst(64);
             CHECK_THROWS_AS(k->run(MatmulArgs{a.data(), nullptr, dst.data()}), UnsupportedError);
@@ -392,7 +391,7 @@ TEST_CASE("matmul jit: run-time B (attention) bit-exact sweep, plain and transpo
                     auto kern = make_jit(runtime_problem(c), isa);
                     INFO(case_info(c, isa) << " " << kern->name() << " transposed " << transposed);
                     CHECK(kern->name().rfind("matmul_rt_", 0) == 0);
-                    CHECK((kern->exec_type().find("_exact") != std::string::npos) == !is_vnni(isa));
+                    CHECK((kern->exec_type().find("_exact") != std::string::npos) == !jit::isa_has_vnni(isa));
                     for (int splits : {1, 2, int(kern->work_units())}) {
                         const std::vector<uint8_t> got = run_guarded(*kern, c, splits);
                         REQUIRE(got.size() == want.size());
