@@ -90,14 +90,59 @@ double fixup_cost(const ConvDesc& d, double density) {
 // 1.05-1.30, 3x3 1.04-1.26; MobileNetV2 1.08-1.7).
 constexpr double kPxfixPerK = 8.0, kPxfixPerKTaps = 12.0, kPxfixPerColumn = 4.0, kPxfixPerEntry = 6.0;
 
-// One group; a k×k layer needs 16 input channels (a first layer's 3 would
-// transpose 16-channel steps of mostly padding per tap).
-bool pxfix_shape(const ConvDesc& d, Isa isa) {
-    return d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16) && (isa == Isa::sse42 || isa == Isa::avx2);
+// A first layer (a few input channels, kw > 1 taps, no x dilation): a kernel
+// row's kw·ic bytes are one contiguous run in NHWC, so the layer can be read as
+// a kw = 1 layer over kw·ic channels (Conf::kwic_quads for the interior pixels).
+bool kwic_shape(const ConvDesc& d) {
+    return d.g == 1 && d.dw == 0 && d.ic % 4 != 0 && d.kw > 1 && d.kw * d.ic <= 64;
 }
+ConvDesc kwic_desc(const ConvDesc& d) {
+    ConvDesc dv = d;
+    dv.ic = d.kw * d.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]
+    dv.kw = 1;
+    return dv;
+}
+// pxfix over kernel rows: its taps are the kh rows of kw·ic bytes (a per-tap
+// transpose of 3 channels would be 16-channel steps of mostly padding).
+bool pxfix_rows(const ConvDesc& d) { return d.kh * d.kw > 1 && d.ic < 16 && kwic_shape(d); }
+
+// One group; a k×k layer needs 16 input channels, or the kernel-row form.
+bool pxfix_shape(const ConvDesc& d, Isa isa) {
+    return d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16 || pxfix_rows(d)) && (isa == Isa::sse42 || isa == Isa::avx2);
+}
+
+// Weights safe for both pairings the kernel-row form meets: per tap (border
+// pixels) and over the kw·ic run (interior ones). safe_weights only moves the
+// larger weight of an unsafe pair towards zero, which keeps safe pairs safe, so
+// the second pass keeps the first's. delta = w - w_safe (fits int8: same sign,
+// |w_safe| <= |w|).
+std::vector<int8_t> rows_safe_weights(const ConvDesc& d, const int8_t* w, std::vector<int8_t>& delta) {
+    std::vector<int8_t> d1, d2;
+    const std::vector<int8_t> ws = cp::safe_weights(d, w, d1);
+    std::vector<int8_t> ws2 = cp::safe_weights(kwic_desc(d), ws.data(), d2);
+    delta.resize(ws2.size());
+    for (size_t i = 0; i < ws2.size(); ++i) delta[i] = int8_t(int(w[i]) - int(ws2[i]));
+    return ws2;
+}
+// pxfix's entries in the kernel-row form: nonzero delta pairs over each kw·ic run.
+int64_t rows_pxfix_entries(const ConvDesc& d, const int8_t* w) {
+    std::vector<int8_t> delta;
+    rows_safe_weights(d, w, delta);
+    const int64_t run = d.kw * d.ic, runs = int64_t(delta.size()) / run;
+    int64_t e = 0;
+    for (int64_t r = 0; r < runs; ++r)
+        for (int64_t c = 0; c < run; c += 2)
+            e += delta[size_t(r * run + c)] != 0 || (c + 1 < run && delta[size_t(r * run + c + 1)] != 0);
+    return e;
+}
+// The kernel-row form transposes kh·2·kp_tap channels per pixel (each run of
+// kw·ic rounded up to 16) where K are used: a scales with that padding
+// (measured 1.26 on ResNet-50's conv1 for 1.47 predicted, 2.27 on MobileNetV2's
+// for 2.16, where the exact path's 1.76 wins).
 double pxfix_cost(const ConvDesc& d, int64_t entries) {
     const double k = double(d.ic * d.kh * d.kw), n = double(d.oc);
-    const double a = d.kh * d.kw == 1 ? kPxfixPerK : kPxfixPerKTaps;
+    double a = d.kh * d.kw == 1 ? kPxfixPerK : kPxfixPerKTaps;
+    if (pxfix_rows(d)) a *= double(d.kh * ((d.kw * d.ic + 15) / 16 * 16)) / k;
     return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
 double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
@@ -140,7 +185,12 @@ public:
                 ConvJitPath pick = path;
                 if (path == ConvJitPath::automatic) pick = conv_jit_costs(p, isa).best_direct;
                 if (pick == ConvJitPath::pxfix && !pxfix_shape(d_, isa)) pick = ConvJitPath::fixup;
-                if (pick == ConvJitPath::pxfix) {
+                if (pick == ConvJitPath::pxfix && pxfix_rows(d_)) {
+                    wsafe = rows_safe_weights(d_, p.weights.data(), delta);
+                    px_ = cp::make_pxfix(delta.data(), d_.oc, d_.kh, d_.kw * d_.ic, oc_block_, simd_w);
+                    pxfix_ = px_rows_ = true;
+                    split_ = false;
+                } else if (pick == ConvJitPath::pxfix) {
                     px_ = cp::make_pxfix(delta.data(), d_.oc, d_.kh * d_.kw, d_.ic, oc_block_, simd_w);
                     pxfix_ = true;
                     split_ = false;
@@ -209,13 +259,13 @@ public:
         // Without VNNI (sse42/avx2; the AVX-512 chain is left as tuned) the fast
         // chain needs every pmaddubsw pair of the flattened layout safe too (its
         // pairs straddle the kx taps): conv1 then runs 6 quads a row instead of 7.
-        ConvDesc dv = d_;
-        dv.ic = d_.kw * d_.ic;  // [oc][ky][kx][ic] is [oc][ky][1][kw*ic]: the packing sees a 1-wide kernel
-        dv.kw = 1;
-        if (!flat_ && !split_ && !fixup_ && !pxfix_ && d_.g == 1 && d_.dw == 0 && d_.ic % 4 != 0 && d_.kw > 1 &&
-            d_.kw * d_.ic <= 64 && (vnni || (simd_w <= 8 && cp::analyze_pairs(dv, p.weights.data()).unsafe == 0))) {
+        // pxfix in the kernel-row form corrects the weights made safe for both layouts.
+        const ConvDesc dv = kwic_desc(d_);  // the packing sees a 1-wide kernel
+        const int8_t* wk = px_rows_ ? wsafe.data() : p.weights.data();
+        if (!split_ && !fixup_ && (!pxfix_ || px_rows_) && kwic_shape(d_) &&
+            (vnni || (simd_w <= 8 && cp::analyze_pairs(dv, wk).unsafe == 0))) {
             kwic_quads_ = cp::packed_icq(dv);
-            kwic_packed_ = cp::pack_weights(dv, p.weights.data(), oc_block_, false);
+            kwic_packed_ = cp::pack_weights(dv, wk, oc_block_, false);
             c.kwic_quads = kwic_quads_;
         }
         c.comp_oc_pad = oc_pad_;
@@ -388,6 +438,39 @@ public:
                     const bool s8 = src_t_ == ir::ElemType::s8;
                     if (flat_) {
                         cp::transpose_pairs(px_, src + src_off, d_.ic, c.npix, s8, reinterpret_cast<uint32_t*>(at));
+                    } else if (px_rows_) {
+                        // Kernel-row form: per kernel row, the kw·ic run of each output column
+                        // (null where the row is padding), read 2·kp_tap bytes at a time: the
+                        // columns that overlap the left or right padding, or whose read would
+                        // pass the source's end, are copied with zeros (after the s8 shift too).
+                        thread_local std::vector<const uint8_t*> rp;
+                        thread_local std::vector<uint8_t> edge;
+                        const int64_t readable = 2 * px_.kp_tap;
+                        const uint8_t* src_end = src + d_.mb * d_.ih * d_.iw * d_.ic;
+                        rp.resize(size_t(d_.ow));
+                        edge.resize(size_t(d_.ow * readable));
+                        for (int64_t ky = 0; ky < d_.kh; ++ky) {
+                            const int64_t iy = row * d_.sh - d_.ph + ky * (d_.dh + 1);
+                            const bool in_y = iy >= 0 && iy < d_.ih;
+                            const uint8_t* srow = src + (n * d_.ih + iy) * d_.iw * d_.ic;
+                            for (int64_t ox = 0; ox < d_.ow; ++ox) {
+                                const int64_t x0 = ox * d_.sw - d_.pw;
+                                if (!in_y) {
+                                    rp[size_t(ox)] = nullptr;
+                                } else if (x0 >= 0 && x0 + d_.kw <= d_.iw && srow + x0 * d_.ic + readable <= src_end) {
+                                    rp[size_t(ox)] = srow + x0 * d_.ic;
+                                } else {
+                                    uint8_t* e = edge.data() + ox * readable;
+                                    std::memset(e, s8 ? 0x80 : 0, size_t(readable));
+                                    for (int64_t kx = 0; kx < d_.kw; ++kx)
+                                        if (x0 + kx >= 0 && x0 + kx < d_.iw)
+                                            std::memcpy(e + kx * d_.ic, srow + (x0 + kx) * d_.ic, size_t(d_.ic));
+                                    rp[size_t(ox)] = e;
+                                }
+                            }
+                            cp::transpose_pairs(px_, rp.data(), d_.ow, s8, reinterpret_cast<uint32_t*>(at), ky,
+                                                readable);
+                        }
                     } else {
                         // Row mode: per tap, the input pixel of each output column, null in the padding.
                         thread_local std::vector<const uint8_t*> rp;
@@ -422,6 +505,7 @@ private:
     ir::Epilogue e_;  // the per-channel vectors the code reads through params_
     Isa isa_;
     bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, pxfix_ = false, supported_ = false;
+    bool px_rows_ = false;  // pxfix over kernel rows of kw·ic bytes (pxfix_rows)
     bool rows_outer_ = false;  // unit order: pixels outermost (see kRowsOuterMaxWeights)
     cp::PairStats stats_;
     cp::Fixup fix_;
@@ -473,7 +557,7 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
         c.fixup = fixup_cost(d, c.density);
         if (c.fixup <= c.exact) c.best = ConvJitPath::fixup;
         if (pxfix_shape(d, isa)) {
-            c.pxfix = pxfix_cost(d, unsafe);
+            c.pxfix = pxfix_cost(d, pxfix_rows(d) ? rows_pxfix_entries(d, p.weights.data()) : unsafe);
             if (c.pxfix < std::min(c.fixup, c.exact)) c.best = ConvJitPath::pxfix;
         }
     }

@@ -39,8 +39,9 @@ namespace {
 // 8 pixels × 16 channels per step: an 8×8 transpose of their byte pairs as
 // words (3 rounds of unpacks), then each pair row zero-extended to words,
 // pixels 0-3 and 4-7 (one 16-byte store each: a whole block for lanes 4, a
-// half for lanes 8). row[r] null: a zero pixel.
-void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo, __m128i* hi) {
+// half for lanes 8). row[r] null: a zero pixel. Each row is readable for
+// `readable` bytes (>= k): a tail group inside them is loaded whole and masked.
+void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo, __m128i* hi, int64_t readable) {
     const int64_t k = f.k, full = k / 16, step = f.lanes / 4;  // __m128i per pair
     const __m128i zero = _mm_setzero_si128(), flip = _mm_set1_epi8(xor80 ? char(0x80) : 0);
     for (int64_t kg = 0; kg < f.kp_tap / 8; ++kg) {
@@ -49,6 +50,16 @@ void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo,
         if (kg < full) {
             for (int r = 0; r < 8; ++r)
                 a[r] = row[r] ? _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row[r] + c0)), flip)
+                              : zero;
+        } else if (c0 + 16 <= readable) {
+            // The tail group inside the readable bytes: one load, the bytes past k masked.
+            alignas(16) uint8_t m[16] = {};
+            std::memset(m, 0xff, size_t(k - c0));
+            const __m128i mask = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
+            for (int r = 0; r < 8; ++r)
+                a[r] = row[r] ? _mm_and_si128(
+                                    _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row[r] + c0)), flip),
+                                    mask)
                               : zero;
         } else {
             // The channels past k are zero, after the shift too.
@@ -92,7 +103,8 @@ void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo,
 // Whole 8-pixel steps cover the last block (npix rounded up to lanes <= 8);
 // row_of(i) gives pixel i's bytes (i < npix) or null.
 template <typename RowOf>
-void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64_t tap, RowOf row_of) {
+void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64_t tap, int64_t readable,
+                   RowOf row_of) {
     const int64_t L = f.lanes, kp_pad = f.kp_pad, kp0 = tap * f.kp_tap;
     const int64_t np = (npix + L - 1) / L * L;
     for (int64_t p0 = 0; p0 < np; p0 += 8) {
@@ -102,7 +114,7 @@ void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64
                                   : nullptr;
         const uint8_t* row[8];
         for (int r = 0; r < 8; ++r) row[r] = p0 + r < npix ? row_of(p0 + r) : nullptr;
-        step8(f, row, xor80, lo, hi);
+        step8(f, row, xor80, lo, hi, readable);
     }
 }
 
@@ -110,12 +122,12 @@ void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64
 
 void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
                      uint32_t* at, int64_t tap) {
-    transpose_all(f, npix, xor80, at, tap, [&](int64_t i) { return src + i * pix_stride; });
+    transpose_all(f, npix, xor80, at, tap, f.k, [&](int64_t i) { return src + i * pix_stride; });
 }
 
 void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,
-                     int64_t tap) {
-    transpose_all(f, npix, xor80, at, tap, [&](int64_t i) { return rows[i]; });
+                     int64_t tap, int64_t readable) {
+    transpose_all(f, npix, xor80, at, tap, std::max(readable, f.k), [&](int64_t i) { return rows[i]; });
 }
 
 void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int32_t* tile) {

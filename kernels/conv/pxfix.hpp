@@ -49,11 +49,13 @@ PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int 
 // The pairs of tap `tap` for npix pixels (pixel i at src + i·pix_stride, f.k
 // bytes each) into ceil(npix / lanes) pixel blocks of f.pb_bytes() at `at`
 // (64-byte aligned); pixels past npix and channels past k are zero. xor80: s8
-// source. The rows form: pixel i at rows[i], zero where rows[i] is null.
+// source. The rows form: pixel i at rows[i], zero where rows[i] is null; each
+// non-null row readable for `readable` bytes (k when less), so that a tail of
+// channels past the last 16 is one masked load instead of a copy.
 void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
                      uint32_t* at, int64_t tap = 0);
 void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,
-                     int64_t tap);
+                     int64_t tap, int64_t readable = 0);
 
 // The reference of the generated correction: tile[p][c] = Σ over column
 // ob·oc_block + c's entries of d0·At[..][2kp] + d1·At[..][2kp+1], for the npb

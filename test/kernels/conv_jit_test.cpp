@@ -211,8 +211,10 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     CHECK((is_exact || is_fixup || is_s16 || is_pxfix) == unsafe);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
     if (unsafe && path == ConvJitPath::pxfix) {
-        // One group, sse42 / avx2, k×k from 16 input channels: else the lists of the fixup.
-        const bool shape = d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16) && (isa == Isa::sse42 || isa == Isa::avx2);
+        // One group, sse42 / avx2, k×k from 16 input channels or over kernel rows of kw·ic
+        // bytes (first layers): else the lists of the fixup.
+        const bool rows = d.dw == 0 && d.ic % 4 != 0 && d.kw > 1 && d.kw * d.ic <= 64;
+        const bool shape = d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16 || rows) && (isa == Isa::sse42 || isa == Isa::avx2);
         CHECK(is_pxfix == shape);
         CHECK(is_fixup == !shape);
     }
@@ -666,6 +668,13 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
         "mb1ic17ih9oc9oh9kh3dh1ph2",
         "mb1ic64ih7iw23oc72oh4ow12kh3kw3sh2sw2ph1pw1",
         "mb1ic8ih6oc8oh6kh3ph1",
+        // First layers: pxfix over kernel rows of kw·ic bytes (edges copied with zeros).
+        "mb1ic3ih23oc16oh12kh7sh2ph3",
+        "mb1ic3ih17oc32oh9kh3sh2ph1",
+        "mb2ic5ih9iw13oc20oh9ow13kh3kw5ph1pw2",
+        "mb1ic6ih8iw10oc12oh4ow5kh3kw3sh2sw2ph1pw1",
+        "mb1ic3ih11iw12oc9oh5ow4kh2kw3sh2sw3dh1ph1pw0",
+        "mb1ic7ih6iw9oc8oh6ow9kh1kw3ph0pw1",
     };
     uint32_t seed = 31000;
     size_t ci = 0;
@@ -679,7 +688,7 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
     }
     // Every source byte at 255 (s8: 127) against weights at the correction's bounds.
     for (const char* s : {"mb1ic67ih3iw5oc40oh3ow5kh1kw1ph0pw0", "mb1ic32ih9oc24oh5kh1sh2ph0",
-                          "mb1ic21ih5iw7oc24oh5ow7kh3kw3ph1pw1"}) {
+                          "mb1ic21ih5iw7oc24oh5ow7kh3kw3ph1pw1", "mb1ic3ih15oc24oh8kh7sh2ph3"}) {
         const ConvDesc d = parse_conv_desc(s);
         std::vector<int8_t> w(size_t(d.wei_elems()));
         for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(i % 3 == 0 ? -128 : i % 3 == 1 ? -128 : 127);
