@@ -89,6 +89,10 @@ double fixup_cost(const ConvDesc& d, double density) {
 // the chain. Within ~0.05 of the measured ratio on most layers (ResNet-50 1x1
 // 1.05-1.30, 3x3 1.04-1.26; MobileNetV2 1.08-1.7).
 constexpr double kPxfixPerK = 8.0, kPxfixPerKTaps = 12.0, kPxfixPerColumn = 4.0, kPxfixPerEntry = 6.0;
+// The image layout transposes an input row once for its kh·kw taps: a = 4
+// (ResNet-50's stride-1 3×3 layers measured 1.09-1.16 at N = 64, 1.03-1.15 at
+// 128, 1.05-1.08 at 256, where a = 12 predicted 1.27 / 1.14 / 1.08).
+constexpr double kPxfixPerKImage = 4.0;
 
 // A first layer (a few input channels, kw > 1 taps, no x dilation): a kernel
 // row's kw·ic bytes are one contiguous run in NHWC, so the layer can be read as
@@ -105,6 +109,12 @@ ConvDesc kwic_desc(const ConvDesc& d) {
 // pxfix over kernel rows: its taps are the kh rows of kw·ic bytes (a per-tap
 // transpose of 3 channels would be 16-channel steps of mostly padding).
 bool pxfix_rows(const ConvDesc& d) { return d.kh * d.kw > 1 && d.ic < 16 && kwic_shape(d); }
+
+// pxfix's image layout (pxfix.hpp: make_pxfix_image): a k×k layer with stride 1
+// in x transposes each input row once for all its taps.
+bool pxfix_image(const ConvDesc& d) {
+    return d.kh * d.kw > 1 && d.sw == 1 && d.pw <= cp::kImageXPad && !pxfix_rows(d);
+}
 
 // One group; a k×k layer needs 16 input channels, or the kernel-row form.
 bool pxfix_shape(const ConvDesc& d, Isa isa) {
@@ -141,7 +151,7 @@ int64_t rows_pxfix_entries(const ConvDesc& d, const int8_t* w) {
 // for 2.16, where the exact path's 1.76 wins).
 double pxfix_cost(const ConvDesc& d, int64_t entries) {
     const double k = double(d.ic * d.kh * d.kw), n = double(d.oc);
-    double a = d.kh * d.kw == 1 ? kPxfixPerK : kPxfixPerKTaps;
+    double a = d.kh * d.kw == 1 ? kPxfixPerK : pxfix_image(d) ? kPxfixPerKImage : kPxfixPerKTaps;
     if (pxfix_rows(d)) a *= double(d.kh * ((d.kw * d.ic + 15) / 16 * 16)) / k;
     return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
@@ -189,6 +199,16 @@ public:
                     wsafe = rows_safe_weights(d_, p.weights.data(), delta);
                     px_ = cp::make_pxfix(delta.data(), d_.oc, d_.kh, d_.kw * d_.ic, oc_block_, simd_w);
                     pxfix_ = px_rows_ = true;
+                    split_ = false;
+                } else if (pick == ConvJitPath::pxfix && pxfix_image(d_)) {
+                    // Rows of words wide enough for every x an output block reads.
+                    const int64_t ow_pad = (d_.ow + simd_w - 1) / simd_w * simd_w;
+                    const int64_t x_end = std::max(cp::kImageXPad + d_.iw,
+                                                   ow_pad + (d_.kw - 1) * (d_.dw + 1) - d_.pw + cp::kImageXPad);
+                    px_ = cp::make_pxfix_image(delta.data(), d_.oc, d_.kh, d_.kw, d_.ic, oc_block_, simd_w, d_.dh,
+                                               d_.dw, (x_end + 7) / 8 * 8);
+                    px_rows_tot_ = (d_.oh - 1) * d_.sh + (d_.kh - 1) * (d_.dh + 1) + 1;
+                    pxfix_ = px_image_ = true;
                     split_ = false;
                 } else if (pick == ConvJitPath::pxfix) {
                     px_ = cp::make_pxfix(delta.data(), d_.oc, d_.kh * d_.kw, d_.ic, oc_block_, simd_w);
@@ -380,8 +400,9 @@ public:
             AlignedBuffer at, tile;
         };
         thread_local PxState px;
-        const int64_t px_slot_bytes = px_npb_ * px_.pb_bytes();
-        const int64_t px_slots = rows_outer_ ? 1 : d_.mb * rows_;
+        // The image layout keeps one slot per input row of the image (padding rows included).
+        const int64_t px_slot_bytes = px_image_ ? px_.row_bytes() : px_npb_ * px_.pb_bytes();
+        const int64_t px_slots = px_image_ ? px_rows_tot_ : rows_outer_ ? 1 : d_.mb * rows_;
         if (pxfix_) {
             if (a.job == 0 || px.kernel != this || px.job != a.job || px.src != a.src) {
                 px.kernel = this;
@@ -431,7 +452,24 @@ public:
                     c.fix_idx[k] = fix_.list[k].idx.data() + gb * fix_.idx_block_stride() + ylo;
                 c.ylo_off = ylo * (d_.dh + 1) * d_.iw * d_.ic;
             }
-            if (pxfix_) {
+            if (px_image_) {
+                // Slot s holds input row s - ph of image n (zeros outside the image).
+                const bool s8 = src_t_ == ir::ElemType::s8;
+                for (int64_t ky = 0; ky < d_.kh; ++ky) {
+                    const int64_t iy = row * d_.sh - d_.ph + ky * (d_.dh + 1), slot = iy + d_.ph;
+                    const int64_t key = n * px_rows_tot_ + slot;
+                    if (px.held[size_t(slot)] == key) continue;
+                    auto* r = reinterpret_cast<uint32_t*>(px.at.data() + slot * px_slot_bytes);
+                    if (iy >= 0 && iy < d_.ih) cp::transpose_row(px_, src + (n * d_.ih + iy) * d_.iw * d_.ic, d_.iw, s8, r);
+                    else std::memset(r, 0, size_t(px_slot_bytes));
+                    px.held[size_t(slot)] = key;
+                }
+                const uint8_t* at = px.at.data() + row * d_.sh * px_slot_bytes + (cp::kImageXPad - d_.pw) * 4;
+                pxfix_jit::CallArgs pa{at, (c.npix + simd_w_ - 1) / simd_w_, px_.ent.data(),
+                                       px_.col.data() + gb * oc_block_, reinterpret_cast<int32_t*>(px.tile.data())};
+                px_fn_(&pa);
+                c.corr = reinterpret_cast<const int32_t*>(px.tile.data());
+            } else if (pxfix_) {
                 const int64_t unit_row = n * rows_ + row, slot = rows_outer_ ? 0 : unit_row;
                 uint8_t* at = px.at.data() + slot * px_slot_bytes;
                 if (px.held[size_t(slot)] != unit_row) {
@@ -505,7 +543,9 @@ private:
     ir::Epilogue e_;  // the per-channel vectors the code reads through params_
     Isa isa_;
     bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, pxfix_ = false, supported_ = false;
-    bool px_rows_ = false;  // pxfix over kernel rows of kw·ic bytes (pxfix_rows)
+    bool px_rows_ = false;   // pxfix over kernel rows of kw·ic bytes (pxfix_rows)
+    bool px_image_ = false;  // pxfix in the image layout (pxfix_image)
+    int64_t px_rows_tot_ = 0;  // image layout: input rows an image's output rows read, from -ph
     bool rows_outer_ = false;  // unit order: pixels outermost (see kRowsOuterMaxWeights)
     cp::PairStats stats_;
     cp::Fixup fix_;

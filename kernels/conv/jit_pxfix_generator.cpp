@@ -79,7 +79,7 @@ private:
             movd(D(), dword[reg_e + 4]);
             pshufd(D(), D(), 0);
             for (int b = 0; b < nb; ++b) {
-                movdqa(T(b), ptr[reg_at + reg_off + int(b * c_.pb_bytes)]);  // At: 64-byte aligned, 16-byte pairs
+                movdqu(T(b), ptr[reg_at + reg_off + int(b * c_.pb_bytes)]);  // the image layout is 4-byte aligned
                 pmaddwd(T(b), D());
                 paddd(acc(c, b), T(b));
             }

@@ -34,15 +34,47 @@ PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int 
     return f;
 }
 
+PxFix make_pxfix_image(const int8_t* delta, int64_t oc, int64_t kh, int64_t kw, int64_t ic, int oc_block, int lanes,
+                       int64_t dh, int64_t dw, int64_t width) {
+    PxFix f;
+    f.lanes = lanes;
+    f.oc_block = oc_block;
+    f.k = ic;
+    f.taps = kh * kw;
+    f.kp_tap = (ic + 15) / 16 * 8;
+    f.kp_pad = f.taps * f.kp_tap;
+    f.width = width;
+    const int64_t cols = (oc + oc_block - 1) / oc_block * oc_block;
+    f.col.assign(size_t(cols + 1), 0);
+    for (int64_t n = 0; n < cols; ++n) {
+        f.col[size_t(n)] = f.entries();
+        if (n >= oc) continue;
+        for (int64_t t = 0; t < f.taps; ++t) {
+            const int64_t ky = t / kw, kx = t % kw;
+            const int8_t* d = delta + (n * f.taps + t) * ic;
+            for (int64_t kp = 0; 2 * kp < ic; ++kp) {
+                const int d0 = d[2 * kp], d1 = 2 * kp + 1 < ic ? d[2 * kp + 1] : 0;
+                if (d0 == 0 && d1 == 0) continue;
+                f.ent.push_back(int32_t(ky * (dh + 1) * f.row_bytes() + kp * width * 4 + kx * (dw + 1) * 4));
+                f.ent.push_back(int32_t(uint32_t(uint16_t(int16_t(d0))) | uint32_t(uint16_t(int16_t(d1))) << 16));
+            }
+        }
+    }
+    f.col[size_t(cols)] = f.entries();
+    return f;
+}
+
 namespace {
 
 // 8 pixels × 16 channels per step: an 8×8 transpose of their byte pairs as
 // words (3 rounds of unpacks), then each pair row zero-extended to words,
 // pixels 0-3 and 4-7 (one 16-byte store each: a whole block for lanes 4, a
-// half for lanes 8). row[r] null: a zero pixel. Each row is readable for
-// `readable` bytes (>= k): a tail group inside them is loaded whole and masked.
-void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo, __m128i* hi, int64_t readable) {
-    const int64_t k = f.k, full = k / 16, step = f.lanes / 4;  // __m128i per pair
+// half for lanes 8; pair kp at kstep·kp __m128i further). row[r] null: a zero
+// pixel. Each row is readable for `readable` bytes (>= k): a tail group inside
+// them is loaded whole and masked.
+void step8(const PxFix& f, const uint8_t* const row[8], bool xor80, __m128i* lo, __m128i* hi, int64_t readable,
+           int64_t kstep) {
+    const int64_t k = f.k, full = k / 16, step = kstep;
     const __m128i zero = _mm_setzero_si128(), flip = _mm_set1_epi8(xor80 ? char(0x80) : 0);
     for (int64_t kg = 0; kg < f.kp_tap / 8; ++kg) {
         const int64_t c0 = kg * 16;
@@ -114,7 +146,7 @@ void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64
                                   : nullptr;
         const uint8_t* row[8];
         for (int r = 0; r < 8; ++r) row[r] = p0 + r < npix ? row_of(p0 + r) : nullptr;
-        step8(f, row, xor80, lo, hi, readable);
+        step8(f, row, xor80, lo, hi, readable, L / 4);
     }
 }
 
@@ -130,6 +162,21 @@ void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, b
     transpose_all(f, npix, xor80, at, tap, std::max(readable, f.k), [&](int64_t i) { return rows[i]; });
 }
 
+void transpose_row(const PxFix& f, const uint8_t* src, int64_t iw, bool xor80, uint32_t* row) {
+    const int64_t w = f.width, x_end = kImageXPad + (iw + 7) / 8 * 8;
+    for (int64_t kp = 0; kp < f.kp_tap; ++kp) {
+        uint32_t* r = row + kp * w;
+        std::memset(r, 0, size_t(kImageXPad) * 4);
+        std::memset(r + x_end, 0, size_t(w - x_end) * 4);
+    }
+    for (int64_t p0 = 0; p0 < iw; p0 += 8) {
+        const uint8_t* rows[8];
+        for (int r = 0; r < 8; ++r) rows[r] = p0 + r < iw ? src + (p0 + r) * f.k : nullptr;
+        __m128i* lo = reinterpret_cast<__m128i*>(row + kImageXPad + p0);
+        step8(f, rows, xor80, lo, lo + 1, f.k, w / 4);
+    }
+}
+
 void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int32_t* tile) {
     const int64_t L = f.lanes;
     for (int64_t pb = 0; pb < npb; ++pb)
@@ -138,9 +185,9 @@ void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int3
             for (int64_t l = 0; l < L; ++l) {
                 uint32_t acc = 0;  // wraps like the generated vpaddd
                 for (int64_t e = f.col[size_t(n)]; e < f.col[size_t(n + 1)]; ++e) {
-                    const int64_t kp = f.ent[size_t(2 * e)] / (L * 4);
+                    const int64_t off = f.ent[size_t(2 * e)];
                     const uint32_t dp = uint32_t(f.ent[size_t(2 * e + 1)]);
-                    const uint32_t a = at[(pb * f.kp_pad + kp) * L + l];
+                    const uint32_t a = at[(pb * f.pb_bytes() + off) / 4 + l];
                     acc += uint32_t(int32_t(a & 0xffff) * int32_t(int16_t(dp & 0xffff)) +
                                     int32_t(a >> 16) * int32_t(int16_t(dp >> 16)));
                 }

@@ -21,7 +21,11 @@
 // per output channel); sse42 / avx2 only (4 / 8 dword lanes).
 // A k×k layer is a 1×1 over taps·ic channels: each tap of an output row has
 // its own pairs (kp_tap of them, zero where the tap reads padding), the input
-// rows are transposed once per tap.
+// rows are transposed once per tap. With stride 1 in x the image layout
+// (make_pxfix_image) transposes each input row once instead: [kp][x] words,
+// so the 8 pixels of an output block at tap (ky, kx) are 8 consecutive words
+// kx·(dw+1) further along the row (an unaligned load), and the kh·kw taps of
+// all the output rows share one transpose per input row.
 #include <cstdint>
 #include <vector>
 
@@ -39,12 +43,32 @@ struct PxFix {
     // pixel block (kp·lanes·4) and (u16 d0 | d1 << 16).
     std::vector<int64_t> col;
     std::vector<int32_t> ent;
+    // Image layout (make_pxfix_image): a transposed input row is kp_tap rows of
+    // `width` words, x = ix + kImageXPad; 0 in the chunk layout.
+    int64_t width = 0;
     int64_t entries() const { return int64_t(ent.size() / 2); }
-    int64_t pb_bytes() const { return kp_pad * lanes * 4; }
+    // Bytes from one pixel block to the next.
+    int64_t pb_bytes() const { return width ? lanes * 4 : kp_pad * lanes * 4; }
+    int64_t row_bytes() const { return kp_tap * width * 4; }  // image layout: one input row
 };
+
+// Words of zeros left of an image row's first pixel (the x padding read, <= 8).
+constexpr int64_t kImageXPad = 8;
 
 // Lists of delta [oc][taps][ic] (one group), columns padded to n_ocb·oc_block.
 PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int oc_block, int lanes);
+
+// The image layout for delta [oc][kh][kw][ic] (one group, stride 1 in x, pw <=
+// kImageXPad): rows of `width` words (a multiple of 8, >= every x read); the
+// entry of tap (ky, kx), pair kp reads ky·(dh+1)·row_bytes + kp·width·4 +
+// kx·(dw+1)·4 bytes from the call's `at` = the output row's first input row +
+// (kImageXPad - pw) words.
+PxFix make_pxfix_image(const int8_t* delta, int64_t oc, int64_t kh, int64_t kw, int64_t ic, int oc_block, int lanes,
+                       int64_t dh, int64_t dw, int64_t width);
+// One input row (iw pixels of f.k bytes, pixel stride f.k) into the image layout
+// at `row` (16-byte aligned): x in [kImageXPad, kImageXPad + iw) from the
+// source, every other word of the row zero.
+void transpose_row(const PxFix& f, const uint8_t* src, int64_t iw, bool xor80, uint32_t* row);
 
 // The pairs of tap `tap` for npix pixels (pixel i at src + i·pix_stride, f.k
 // bytes each) into ceil(npix / lanes) pixel blocks of f.pb_bytes() at `at`
@@ -58,7 +82,8 @@ void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, b
                      int64_t tap, int64_t readable = 0);
 
 // The reference of the generated correction: tile[p][c] = Σ over column
-// ob·oc_block + c's entries of d0·At[..][2kp] + d1·At[..][2kp+1], for the npb
+// ob·oc_block + c's entries of d0·a0 + d1·a1, (a0, a1) the pair word the entry
+// points at for pixel p (lane l of block pb: at + pb·pb_bytes + offset + 4l), for the npb
 // pixel blocks at `at`; tile rows are oc_block s32.
 void pxfix_ref(const PxFix& f, const uint32_t* at, int64_t npb, int64_t ob, int32_t* tile);
 

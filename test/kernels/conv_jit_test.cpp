@@ -668,6 +668,11 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
         "mb1ic17ih9oc9oh9kh3dh1ph2",
         "mb1ic64ih7iw23oc72oh4ow12kh3kw3sh2sw2ph1pw1",
         "mb1ic8ih6oc8oh6kh3ph1",
+        // Stride 1 in x: the image layout (x dilation, wide pw, row strides, ow not a multiple of 8).
+        "mb1ic16ih7iw13oc24oh7ow9kh3kw3dw1ph1pw0",
+        "mb2ic48ih5iw20oc8oh5ow20kh3kw5ph1pw2",
+        "mb1ic16ih9iw9oc16oh4ow9kh3kw3sh2sw1ph0pw1",
+        "mb1ic32ih6iw3oc40oh6ow3kh3kw3ph1pw1",
         // First layers: pxfix over kernel rows of kw·ic bytes (edges copied with zeros).
         "mb1ic3ih23oc16oh12kh7sh2ph3",
         "mb1ic3ih17oc32oh9kh3sh2ph1",
