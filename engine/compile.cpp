@@ -13,6 +13,7 @@
 #include "engine/f32/conv_matmul_executables.hpp"
 #include "engine/f32/fuse_f32.hpp"
 #include "engine/f32/misc_executables.hpp"
+#include "engine/int8/channel_pairing.hpp"
 #include "engine/int8/int8_executables.hpp"
 #include "engine/memory_budget.hpp"
 #include "engine/plan.hpp"
@@ -117,8 +118,18 @@ CompiledModel compile(const Model& model, const CompileOptions& options) {
     ir::Graph& g = plan->graph;
     g.infer();  // cheap, and makes the plan independent of how the Model was made
     clock.phase("copy + infer");
-    engine::int8::lower(g);  // FakeQuantize graph -> int8 graph (lpt/, engine/int8/)
+    const bool lowered = engine::int8::lower(g);  // FakeQuantize graph -> int8 graph (lpt/, engine/int8/)
     clock.phase("lower (LPT, layouts)");
+    // Without VNNI: store conv outputs in the channel order that makes their
+    // consumer's pmaddubsw pairs safe (engine/int8/channel_pairing.hpp).
+    if (lowered && !jit::isa_has_vnni(jit::parse_isa(plan->isa)) && !env_flag("OCTET_NO_CHANNEL_PAIRING")) {
+        const auto chosen = engine::int8::choose_channel_pairing(g);
+        if (plan->verbose)
+            for (const auto& c : chosen)
+                spdlog::info("octet: channel pairing: {} reads its input reordered: unsafe pairs {} -> {}", c.consumer,
+                             c.unsafe_before, c.unsafe_after);
+        clock.phase("channel pairing");
+    }
     // What stays f32: Add(bias) / Relu / Clamp / Add(residual) into the f32
     // Convolution / MatMul before them (engine/f32/fuse_f32.hpp).
     if (engine::f32::fusion_enabled(jit::parse_isa(plan->isa))) {

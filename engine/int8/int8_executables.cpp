@@ -5,6 +5,7 @@
 #include <memory>
 #include <new>
 
+#include "engine/int8/channel_pairing.hpp"
 #include "ir/ops/conv_geometry.hpp"
 #include "kernels/eltwise/jit_concat_kernel.hpp"
 #include "kernels/eltwise/jit_int8_clamp_kernel.hpp"
@@ -536,8 +537,9 @@ std::shared_ptr<const Executable> make_executable(const ir::Graph& g, int id, ji
         const ir::Node& w = g.node(n.inputs.at(1).node);
         if (w.op != "Constant") return nullptr;
         const bool res_nhwc = n.inputs.size() == 3 && reads_nhwc(g, n.inputs[2]);
-        return std::make_shared<ConvExec>(kernels::ref::conv_problem_of(n, g.desc(n.inputs[0]), w.value), isa,
-                                          reads_nhwc(g, n.inputs[0]), res_nhwc, writes_nhwc(g, id));
+        kernels::ConvProblem p = kernels::ref::conv_problem_of(n, g.desc(n.inputs[0]), w.value);
+        apply_stored_orders(n, p);  // channel_pairing.hpp
+        return std::make_shared<ConvExec>(p, isa, reads_nhwc(g, n.inputs[0]), res_nhwc, writes_nhwc(g, id));
     }
     if (n.op == "Transpose" && n.inputs.size() == 1 && ir::is_int8(g.desc(n.inputs[0]).type) && !nhwc(g, n.inputs[0]))
         return make_permute(g, n, isa);
