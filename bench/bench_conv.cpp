@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "common.hpp"
+#include "engine/int8/channel_pairing.hpp"
 #include "engine/threads.hpp"
 #include "engine/zoo/zoo.hpp"
+#include "octet/octet.hpp"
 #include "jit/cpu.hpp"
 #include "kernels/conv/jit_conv_kernel.hpp"
 #include "kernels/conv/pack.hpp"
@@ -29,7 +31,7 @@ namespace {
 
 const char* kUsage =
     "usage: bench_conv [--threads 1,2] [--csv FILE] [--shared DIR] [--min-time S] [--filter SUBSTR]\n"
-    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL] [--paths [--rounds R]]\n"
+    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL [--no-pairing]] [--paths [--rounds R]]\n"
     "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n"
     "  --zoo resnet50|mobilenetv2 (\"-int8\" accepted): that zoo model's non-depthwise convs, every\n"
     "    occurrence, with its weights quantized per output channel to [-127, 127] (255 levels, as the\n"
@@ -54,10 +56,22 @@ int8_t quantize_weight(float x, float m) {
 
 // The non-depthwise convolutions of a zoo model, in graph order, batch 1, weights
 // [OC][IC/G][KH][KW] f32 quantized per output channel and reordered to [G][OC/G][KH][KW][IC/G].
-std::vector<Layer> load_zoo(const std::string& model, const std::string& filter) {
+// The engine's channel pairing (engine/int8/channel_pairing.hpp): the input
+// channel order each conv of the int8 zoo model reads at this ISA, by name.
+std::map<std::string, std::vector<int64_t>> zoo_input_orders(const std::string& base) {
+    std::map<std::string, std::vector<int64_t>> orders;
+    const CompiledModel cm = compile(Model::from_zoo(base + "-int8"), CompileOptions{});
+    for (const ir::Node& n : cm.graph().nodes())
+        if (n.op == "ConvolutionI8" && n.attrs.has(engine::int8::kStoredInOrderAttr))
+            orders[n.name] = n.attrs.get_ints(engine::int8::kStoredInOrderAttr);
+    return orders;
+}
+
+std::vector<Layer> load_zoo(const std::string& model, const std::string& filter, bool pairing) {
     std::string base = model;
     if (base.size() > 5 && base.compare(base.size() - 5, 5, "-int8") == 0) base.resize(base.size() - 5);
     const ir::Graph gr = zoo::make_model(base);
+    const auto orders = pairing ? zoo_input_orders(base) : std::map<std::string, std::vector<int64_t>>{};
     std::vector<Layer> out;
     for (const ir::Node& n : gr.nodes()) {
         if (n.op != "Convolution") continue;
@@ -90,6 +104,15 @@ std::vector<Layer> load_zoo(const std::string& model, const std::string& filter)
                     for (int64_t x = 0; x < kw; ++x)
                         L.wei[size_t(((o * kh + y) * kw + x) * icg + c)] =
                             quantize_weight(w[((o * icg + c) * kh + y) * kw + x], m);
+        }
+        const auto ord = orders.find(n.name);
+        if (ord != orders.end() && g == 1 && int64_t(ord->second.size()) == icg) {
+            // What the engine's kernel gets: the input channels in the stored order.
+            std::vector<int8_t> p(L.wei.size());
+            for (size_t r = 0; r < p.size(); r += size_t(icg))
+                for (int64_t j = 0; j < icg; ++j) p[r + size_t(j)] = L.wei[r + size_t(ord->second[size_t(j)])];
+            L.wei = std::move(p);
+            L.d.name += " [paired]";
         }
         out.push_back(std::move(L));
     }
@@ -305,7 +328,7 @@ int main(int argc, char** argv) {
     const std::string dir = o.shared + "/data/benchdnn/";
     std::vector<Layer> layers;
     if (!o.zoo.empty()) {
-        layers = load_zoo(o.zoo, o.filter);
+        layers = load_zoo(o.zoo, o.filter, o.pairing);
     } else {
         layers = load(dir + "conv_shapes_resnet_50", "resnet50", o.filter);
         for (auto& l : load(dir + "conv_shapes_mobilenet_dw", "mobilenet_dw", o.filter)) layers.push_back(l);

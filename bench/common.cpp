@@ -131,6 +131,7 @@ Options parse_options(int argc, char** argv, const char* usage) {
         else if (a == "--no-check") o.check = false;
         else if (a == "--zoo") o.zoo = need("--zoo");
         else if (a == "--paths") o.paths = true;
+        else if (a == "--no-pairing") o.pairing = false;
         else if (a == "--rounds") o.rounds = std::max(1, std::atoi(need("--rounds").c_str()));
         else if (a == "--densities") o.densities = true;
         else {

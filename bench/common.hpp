@@ -79,6 +79,7 @@ struct Options {
     bool densities = false;                // --densities: fixup entry densities per idea (bench_conv, hidden)
     bool paths = false;                    // --paths: also time every non-VNNI conv path (bench_conv)
     int rounds = 1;                        // --rounds R: --paths times the paths in R interleaved rounds, keeps the minimum
+    bool pairing = true;                   // --no-pairing: zoo convs keep their input channel order (bench_conv)
 };
 // Parses the common flags; unknown flags print `usage` and exit(2).
 Options parse_options(int argc, char** argv, const char* usage);
