@@ -475,7 +475,12 @@ public:
                 if (px.held[size_t(slot)] != unit_row) {
                     const bool s8 = src_t_ == ir::ElemType::s8;
                     if (flat_) {
-                        cp::transpose_pairs(px_, src + src_off, d_.ic, c.npix, s8, reinterpret_cast<uint32_t*>(at));
+                        // A tail of channels past the last 16 is one masked load per pixel
+                        // where the chunk's last pixel has 16 bytes of the source after it.
+                        const int64_t src_bytes = d_.mb * d_.ih * d_.iw * d_.ic, tail = d_.ic % 16;
+                        const bool room = tail && src_off + c.npix * d_.ic + 16 <= src_bytes;
+                        cp::transpose_pairs(px_, src + src_off, d_.ic, c.npix, s8, reinterpret_cast<uint32_t*>(at), 0,
+                                            room ? (d_.ic + 15) / 16 * 16 : 0);
                     } else if (px_rows_) {
                         // Kernel-row form: per kernel row, the kw·ic run of each output column
                         // (null where the row is padding), read 2·kp_tap bytes at a time: the

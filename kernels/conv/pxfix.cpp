@@ -153,8 +153,8 @@ void transpose_all(const PxFix& f, int64_t npix, bool xor80, uint32_t* at, int64
 }  // namespace
 
 void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
-                     uint32_t* at, int64_t tap) {
-    transpose_all(f, npix, xor80, at, tap, f.k, [&](int64_t i) { return src + i * pix_stride; });
+                     uint32_t* at, int64_t tap, int64_t readable) {
+    transpose_all(f, npix, xor80, at, tap, std::max(readable, f.k), [&](int64_t i) { return src + i * pix_stride; });
 }
 
 void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,

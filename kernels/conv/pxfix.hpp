@@ -77,7 +77,7 @@ void transpose_row(const PxFix& f, const uint8_t* src, int64_t iw, bool xor80, u
 // non-null row readable for `readable` bytes (k when less), so that a tail of
 // channels past the last 16 is one masked load instead of a copy.
 void transpose_pairs(const PxFix& f, const uint8_t* src, int64_t pix_stride, int64_t npix, bool xor80,
-                     uint32_t* at, int64_t tap = 0);
+                     uint32_t* at, int64_t tap = 0, int64_t readable = 0);
 void transpose_pairs(const PxFix& f, const uint8_t* const* rows, int64_t npix, bool xor80, uint32_t* at,
                      int64_t tap, int64_t readable = 0);
 

@@ -615,6 +615,19 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
                     AlignedBuffer at(size_t(npb * f.pb_bytes()));
                     std::memset(at.data(), 0xcd, at.size());
                     conv_pack::transpose_pairs(f, src.data(), stride, npix, x80, reinterpret_cast<uint32_t*>(at.data()));
+                    {
+                        // The same with the tail group read whole where 16 bytes are readable
+                        // after each pixel's last 16-byte step (the guard page ends the buffer).
+                        const int64_t readable = (k + 15) / 16 * 16;
+                        GuardedBuffer wide(size_t((npix - 1) * stride + readable));
+                        std::memcpy(wide.data(), src.data(), src.size());
+                        for (size_t i = src.size(); i < wide.size(); ++i) wide.data()[i] = 0xee;
+                        AlignedBuffer at2(at.size());
+                        std::memset(at2.data(), 0xcd, at2.size());
+                        conv_pack::transpose_pairs(f, wide.data(), stride, npix, x80, reinterpret_cast<uint32_t*>(at2.data()),
+                                                   0, readable);
+                        REQUIRE(std::memcmp(at.data(), at2.data(), at.size()) == 0);
+                    }
                     const auto* atw = reinterpret_cast<const uint32_t*>(at.data());
                     for (int64_t p = 0; p < npb * lanes; ++p)
                         for (int64_t kp = 0; kp < f.kp_pad; ++kp) {
