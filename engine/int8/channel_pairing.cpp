@@ -71,19 +71,19 @@ int64_t count_unsafe(const std::vector<int8_t>& rows, int64_t ic, const std::vec
     return n;
 }
 
-// A ConvolutionI8 with constant 4D weights (a residual sum only where `sum_ok`).
 // Where the pairing pays: no more weight rows (oc·taps) than input channels.
 // There nearly every unsafe pair goes (MobileNetV2's project layers, K = 96-960
-// against N = 16-320: 23-2679 unsafe pairs -> 0-266, their time -23 % at the
-// AVX2 cap); with more rows than channels (ResNet-50's 3x3 and expanding 1x1
-// layers) 30-45 % went, for 1-2 % of their time and 0.1-0.7 s of compile. The
-// channel cap bounds the ic² cost matrix (16 MB).
+// against N = 16-320: 23-2679 unsafe pairs -> 0 on 13 of 17, their time
+// -16..-24 % at the AVX2 cap); with more rows than channels (ResNet-50's 3x3
+// and expanding 1x1 layers) 30-45 % went, for 1-2 % of their time and
+// 0.1-0.7 s of compile. The channel cap bounds the ic² cost matrix (8 MB).
 constexpr int64_t kMaxPairingChannels = 2048;
 
+// A ConvolutionI8 with constant 4D weights (a residual sum only where `sum_ok`).
 bool const_conv(const ir::Graph& g, const ir::Node& n, bool sum_ok = false) {
-    return n.op == "ConvolutionI8" && n.inputs.size() == (sum_ok ? n.inputs.size() : 2) && n.inputs.size() >= 2 &&
-           g.node(n.inputs[1].node).op == "Constant" && g.node(n.inputs[1].node).value.shape().size() == 4 &&
-           (sum_ok || !ir::epilogue_from_attrs(n.attrs).has_sum());
+    if (n.op != "ConvolutionI8" || n.inputs.size() < 2 || (!sum_ok && n.inputs.size() != 2)) return false;
+    const ir::Node& w = g.node(n.inputs[1].node);
+    return w.op == "Constant" && w.value.shape().size() == 4 && (sum_ok || !ir::epilogue_from_attrs(n.attrs).has_sum());
 }
 
 bool depthwise(const ir::Graph& g, const ir::Node& n) {
