@@ -43,7 +43,6 @@ constexpr int64_t kMinUnits = 32;
 // rows of all blocks.
 constexpr size_t kRowsOuterMaxWeights = size_t(1) << 20;
 
-
 // Output channels per packed block: up to 4 vectors (AVX-512) or 2, fewer for a narrow group.
 int conv_oc_block(const ConvDesc& d, Isa isa) {
     const int simd_w = jit::isa_simd_width(isa);
