@@ -7,25 +7,31 @@
 
 namespace octet::kernels::conv_pack {
 
-PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int oc_block, int lanes) {
+namespace {
+
+// The entry lists of delta [oc][taps][k]: offset(f, tap, kp) locates each nonzero pair.
+template <typename Offset>
+PxFix build(const int8_t* delta, int64_t oc, int64_t taps, int64_t k, int oc_block, int lanes, int64_t width,
+            Offset offset) {
     PxFix f;
     f.lanes = lanes;
     f.oc_block = oc_block;
-    f.k = ic;
+    f.k = k;
     f.taps = taps;
-    f.kp_tap = (ic + 15) / 16 * 8;
+    f.kp_tap = (k + 15) / 16 * 8;
     f.kp_pad = taps * f.kp_tap;
+    f.width = width;
     const int64_t cols = (oc + oc_block - 1) / oc_block * oc_block;
     f.col.assign(size_t(cols + 1), 0);
     for (int64_t n = 0; n < cols; ++n) {
         f.col[size_t(n)] = f.entries();
         if (n >= oc) continue;
         for (int64_t t = 0; t < taps; ++t) {
-            const int8_t* d = delta + (n * taps + t) * ic;
-            for (int64_t kp = 0; 2 * kp < ic; ++kp) {
-                const int d0 = d[2 * kp], d1 = 2 * kp + 1 < ic ? d[2 * kp + 1] : 0;
+            const int8_t* d = delta + (n * taps + t) * k;
+            for (int64_t kp = 0; 2 * kp < k; ++kp) {
+                const int d0 = d[2 * kp], d1 = 2 * kp + 1 < k ? d[2 * kp + 1] : 0;
                 if (d0 == 0 && d1 == 0) continue;
-                f.ent.push_back(int32_t((t * f.kp_tap + kp) * lanes * 4));
+                f.ent.push_back(offset(f, t, kp));
                 f.ent.push_back(int32_t(uint32_t(uint16_t(int16_t(d0))) | uint32_t(uint16_t(int16_t(d1))) << 16));
             }
         }
@@ -34,34 +40,19 @@ PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int 
     return f;
 }
 
+}  // namespace
+
+PxFix make_pxfix(const int8_t* delta, int64_t oc, int64_t taps, int64_t ic, int oc_block, int lanes) {
+    return build(delta, oc, taps, ic, oc_block, lanes, 0, [lanes](const PxFix& f, int64_t t, int64_t kp) {
+        return int32_t((t * f.kp_tap + kp) * lanes * 4);
+    });
+}
+
 PxFix make_pxfix_image(const int8_t* delta, int64_t oc, int64_t kh, int64_t kw, int64_t ic, int oc_block, int lanes,
                        int64_t dh, int64_t dw, int64_t width) {
-    PxFix f;
-    f.lanes = lanes;
-    f.oc_block = oc_block;
-    f.k = ic;
-    f.taps = kh * kw;
-    f.kp_tap = (ic + 15) / 16 * 8;
-    f.kp_pad = f.taps * f.kp_tap;
-    f.width = width;
-    const int64_t cols = (oc + oc_block - 1) / oc_block * oc_block;
-    f.col.assign(size_t(cols + 1), 0);
-    for (int64_t n = 0; n < cols; ++n) {
-        f.col[size_t(n)] = f.entries();
-        if (n >= oc) continue;
-        for (int64_t t = 0; t < f.taps; ++t) {
-            const int64_t ky = t / kw, kx = t % kw;
-            const int8_t* d = delta + (n * f.taps + t) * ic;
-            for (int64_t kp = 0; 2 * kp < ic; ++kp) {
-                const int d0 = d[2 * kp], d1 = 2 * kp + 1 < ic ? d[2 * kp + 1] : 0;
-                if (d0 == 0 && d1 == 0) continue;
-                f.ent.push_back(int32_t(ky * (dh + 1) * f.row_bytes() + kp * width * 4 + kx * (dw + 1) * 4));
-                f.ent.push_back(int32_t(uint32_t(uint16_t(int16_t(d0))) | uint32_t(uint16_t(int16_t(d1))) << 16));
-            }
-        }
-    }
-    f.col[size_t(cols)] = f.entries();
-    return f;
+    return build(delta, oc, kh * kw, ic, oc_block, lanes, width, [=](const PxFix& f, int64_t t, int64_t kp) {
+        return int32_t((t / kw) * (dh + 1) * f.row_bytes() + kp * width * 4 + (t % kw) * (dw + 1) * 4);
+    });
 }
 
 namespace {
