@@ -4,8 +4,10 @@
 
 namespace octet::engine {
 
-std::vector<PerfCounter> make_perf_counters(const Plan& plan, const std::vector<StepTime>& times) {
-    std::vector<PerfCounter> table;
+void build_counter_table(const Plan& plan, std::vector<PerfCounter>& table,
+                         std::vector<std::pair<size_t, size_t>>& timed) {
+    table.clear();
+    timed.clear();
     table.reserve(plan.layers.size());
     for (const Layer& layer : plan.layers) {
         const ir::Node& n = plan.graph.node(layer.node);
@@ -15,8 +17,7 @@ std::vector<PerfCounter> make_perf_counters(const Plan& plan, const std::vector<
         if (layer.step >= 0) {
             pc.exec_status = "EXECUTED";
             pc.exec_type = plan.steps[size_t(layer.step)].exec_type;
-            pc.real_time_ms = times[size_t(layer.step)].real_ms;
-            pc.cpu_time_ms = times[size_t(layer.step)].cpu_ms;
+            timed.emplace_back(table.size(), size_t(layer.step));
         } else {
             pc.exec_status = "NOT_RUN";
             pc.exec_type = "undef";
@@ -34,7 +35,6 @@ std::vector<PerfCounter> make_perf_counters(const Plan& plan, const std::vector<
             table.push_back(std::move(f));
         }
     }
-    return table;
 }
 
 }  // namespace octet::engine

@@ -234,8 +234,14 @@ ir::Tensor InferRequest::output(const std::string& name) const {
     return output(index_of(state_->plan->outputs, name, "output"));
 }
 
-std::vector<PerfCounter> InferRequest::perf_counters() const {
-    return engine::make_perf_counters(*state_->plan, state_->times);
+const std::vector<PerfCounter>& InferRequest::perf_counters() const {
+    State& st = *state_;
+    if (st.counters.empty()) engine::build_counter_table(*st.plan, st.counters, st.counter_steps);
+    for (const auto& [row, step] : st.counter_steps) {
+        st.counters[row].real_time_ms = st.times[step].real_ms;
+        st.counters[row].cpu_time_ms = st.times[step].cpu_ms;
+    }
+    return st.counters;
 }
 
 }  // namespace octet

@@ -48,8 +48,9 @@ public:
     ir::Tensor output(const std::string& name) const;
 
     // Every node of the compiled graph in execution order, with the times of
-    // the last infer() (zero before the first).
-    std::vector<PerfCounter> perf_counters() const;
+    // the last infer() (zero before the first). The table belongs to the
+    // request: the next call (after another run) refreshes its times.
+    const std::vector<PerfCounter>& perf_counters() const;
 
 private:
     friend class CompiledModel;
