@@ -199,9 +199,24 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     const bool sat = packs_saturate(sat_acc_abs_max);
     float lo, hi;
     ir::dst_bounds(e_.dst_type, lo, hi);
-    // A relu last in the chain before a u8 dst: the unsigned pack's 0 floor is the same max.
-    const bool skip_last_relu = sat && lo >= 0.f && e_.out_scale.empty() && e_.out_shift.empty() &&
-                                !e_.post_ops.empty() && e_.post_ops.back().kind == ir::PostOp::Kind::relu;
+    // The floor of a relu, or of a clamp with lo <= 0 <= ... (ReLU6), last in the chain
+    // before a u8 dst: the unsigned pack's 0 floor gives the same integers, also through
+    // out_scale >= 0 and out_shift <= 0 (the requantize of such a layer): below the floor
+    // (v < 0 either way) the products and sums round monotonically to at most
+    // round(out_shift) <= 0, which the pack floors to 0, as it floors what the max left.
+    auto all_of = [](const std::vector<float>& vec, bool nonneg) {
+        for (float x : vec)
+            if (!(nonneg ? x >= 0.f : x <= 0.f)) return false;  // NaN fails both
+        return true;
+    };
+    bool skip_last_floor = sat && lo >= 0.f && all_of(e_.out_scale, true) && all_of(e_.out_shift, false) &&
+                           !e_.post_ops.empty();
+    if (skip_last_floor) {
+        const ir::PostOp& last = e_.post_ops.back();
+        skip_last_floor = last.kind == ir::PostOp::Kind::relu ||
+                          (last.kind == ir::PostOp::Kind::clamp && std::isfinite(last.lo) && std::isfinite(last.hi) &&
+                           last.lo <= 0.f && last.lo <= last.hi);
+    }
 
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
 
@@ -224,11 +239,11 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
         const ir::PostOp& p = e_.post_ops[i];
         switch (p.kind) {
         case ir::PostOp::Kind::relu:
-            if (!(skip_last_relu && i + 1 == e_.post_ops.size())) max(v, constant(zero));
+            if (!(skip_last_floor && i + 1 == e_.post_ops.size())) max(v, constant(zero));
             known = true, known_lo = 0.f, known_hi = INFINITY;  // maxps(NaN, 0) = 0
             break;
         case ir::PostOp::Kind::clamp:
-            max(v, constant(p.lo));
+            if (!(skip_last_floor && i + 1 == e_.post_ops.size())) max(v, constant(p.lo));
             min(v, constant(p.hi));
             maybe_snan = maybe_snan || is_signaling_nan(p.lo) || is_signaling_nan(p.hi);
             known = !std::isnan(p.lo) && !std::isnan(p.hi);

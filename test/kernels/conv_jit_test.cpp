@@ -160,6 +160,26 @@ ir::Epilogue make_epilogue(int variant, const ConvDesc& d, std::mt19937& rng) {
         e.post_ops = {PostOp::relu()};
         e.dst_type = ElemType::u8;
         break;
+    case 9:   // u8, relu, then out scale >= 0 (zeros, -0) and out shift <= 0: the relu is left to the packs
+    case 10:  // the same with shifts > 0 on some channels: there the relu must stay
+    case 11:  // u8, clamp(0, 30) (a ReLU6) then out scale / shift <= 0: its max is left to the packs
+    case 12:  // clamp(-5, 30) with shifts > 0 on some channels: its max must stay
+    case 13: {  // clamp(-5, 30), shifts <= 0: its max is left to the packs
+        e.scale = random_vec(d.oc, 0.5f * k * 64, 4.f * k * 64, rng);
+        e.bias = random_vec(d.oc, -40.f, 40.f, rng);
+        if (variant <= 10) e.post_ops = {PostOp::relu()};
+        else e.post_ops = {PostOp::clamp(variant == 11 ? 0.f : -5.f, 30.f)};
+        e.out_scale = random_vec(d.oc, 0.f, 2.f, rng);
+        e.out_shift = random_vec(d.oc, -3.f, 0.f, rng);
+        e.out_scale[0] = 0.f;
+        if (d.oc > 1) e.out_scale[1] = -0.f;
+        if (d.oc > 2) e.out_shift[2] = 0.f;
+        if (d.oc > 3) e.out_shift[3] = -0.f;
+        if (variant == 10 || variant == 12)
+            for (size_t i = 0; i < e.out_shift.size(); i += 3) e.out_shift[i] = 2.5f;
+        e.dst_type = ElemType::u8;
+        break;
+    }
     default:  // s8 residual, s8 dst, out shift vector
         e.scale = {2.f * k * 64};
         e.bias = {5.f};
@@ -309,10 +329,13 @@ TEST_CASE("jit conv: every epilogue variant on one shape", "[kernels][conv][jit]
 
 TEST_CASE("jit conv: grouped u8/s8 stores, outputs far outside the dst range", "[kernels][conv][jit][emu]") {
     // 64-channel blocks (AVX-512 packs a pixel's 4 vectors with saturating packs and
-    // may leave the dst clamp to them): saturation both ways, and the cases that keep the clamps.
+    // may leave the dst clamp to them): saturation both ways, the cases that keep the clamps, and
+    // the floors (relu, clamp with lo <= 0) left to the packs through out_scale >= 0, out_shift <= 0.
     uint32_t seed = 3000;
     for (const char* s : {"mb1ic64ih6oc72oh6kh3ph1", "mb1ic24ih7oc160oh7kh1ph0", "mb1ic16ih9oc64oh5kh1sh2ph0"})
-        for (const Config& cfg : {Config{ElemType::u8, 0, 6}, Config{ElemType::s8, 3, 7}, Config{ElemType::u8, 0, 8}})
+        for (const Config& cfg : {Config{ElemType::u8, 0, 6}, Config{ElemType::s8, 3, 7}, Config{ElemType::u8, 0, 8},
+                                  Config{ElemType::u8, 0, 9}, Config{ElemType::s8, 0, 10}, Config{ElemType::u8, 0, 11},
+                                  Config{ElemType::u8, 0, 12}, Config{ElemType::s8, 0, 13}})
             for (Isa isa : emu::sweep_isas()) check(parse_conv_desc(s), cfg, Weights::full, isa, seed++);
 }
 
