@@ -199,11 +199,12 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     const bool sat = packs_saturate(sat_acc_abs_max);
     float lo, hi;
     ir::dst_bounds(e_.dst_type, lo, hi);
-    // The floor of a relu, or of a clamp with lo <= 0 <= ... (ReLU6), last in the chain
-    // before a u8 dst: the unsigned pack's 0 floor gives the same integers, also through
+    // The floor of a relu, or of a clamp whose lo <= 0 (ReLU6), last in the chain before
+    // a u8 dst: the unsigned pack's 0 floor gives the same integers, also through
     // out_scale >= 0 and out_shift <= 0 (the requantize of such a layer): below the floor
     // (v < 0 either way) the products and sums round monotonically to at most
     // round(out_shift) <= 0, which the pack floors to 0, as it floors what the max left.
+    // (`known` below may then overstate v's floor: it is read only without sat.)
     auto all_of = [](const std::vector<float>& vec, bool nonneg) {
         for (float x : vec)
             if (!(nonneg ? x >= 0.f : x <= 0.f)) return false;  // NaN fails both
