@@ -234,7 +234,12 @@ ir::Tensor InferRequest::output(const std::string& name) const {
     return output(index_of(state_->plan->outputs, name, "output"));
 }
 
-const std::vector<PerfCounter>& InferRequest::perf_counters() const {
+std::vector<PerfCounter> InferRequest::perf_counters() && {
+    const InferRequest& self = *this;
+    return self.perf_counters();
+}
+
+const std::vector<PerfCounter>& InferRequest::perf_counters() const& {
     State& st = *state_;
     if (st.counters.empty()) engine::build_counter_table(*st.plan, st.counters, st.counter_steps);
     for (const auto& [row, step] : st.counter_steps) {

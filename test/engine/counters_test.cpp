@@ -120,6 +120,7 @@ TEST_CASE("nodes reading int8 data report ref_I8", "[engine]") {
 
 TEST_CASE("perf counters before any infer() are zero", "[engine]") {
     CompiledModel compiled = compile(Model::from_graph(test::conv_graph()));
+    // On a temporary request: a copy (the && overload), alive for the whole loop.
     for (const PerfCounter& pc : compiled.create_request().perf_counters()) {
         CHECK(pc.real_time_ms == 0);
         CHECK(pc.cpu_time_ms == 0);

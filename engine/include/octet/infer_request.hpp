@@ -49,8 +49,11 @@ public:
 
     // Every node of the compiled graph in execution order, with the times of
     // the last infer() (zero before the first). The table belongs to the
-    // request: the next call (after another run) refreshes its times.
-    const std::vector<PerfCounter>& perf_counters() const;
+    // request: the next call (after another run) refreshes its times. On a
+    // request about to go (an rvalue: create_request().perf_counters()) a copy,
+    // so that nothing refers into a destroyed request.
+    const std::vector<PerfCounter>& perf_counters() const&;
+    std::vector<PerfCounter> perf_counters() &&;
 
 private:
     friend class CompiledModel;
