@@ -1,5 +1,6 @@
 #include "jit/postops.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -205,13 +206,10 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     // (v < 0 either way) the products and sums round monotonically to at most
     // round(out_shift) <= 0, which the pack floors to 0, as it floors what the max left.
     // (`known` below may then overstate v's floor: it is read only without sat.)
-    auto all_of = [](const std::vector<float>& vec, bool nonneg) {
-        for (float x : vec)
-            if (!(nonneg ? x >= 0.f : x <= 0.f)) return false;  // NaN fails both
-        return true;
-    };
-    bool skip_last_floor = sat && lo >= 0.f && all_of(e_.out_scale, true) && all_of(e_.out_shift, false) &&
-                           !e_.post_ops.empty();
+    const auto& os = e_.out_scale;
+    const auto& sh = e_.out_shift;  // NaN fails both tests
+    bool skip_last_floor = sat && lo >= 0.f && std::all_of(os.begin(), os.end(), [](float x) { return x >= 0.f; }) &&
+                           std::all_of(sh.begin(), sh.end(), [](float x) { return x <= 0.f; }) && !e_.post_ops.empty();
     if (skip_last_floor) {
         const ir::PostOp& last = e_.post_ops.back();
         skip_last_floor = last.kind == ir::PostOp::Kind::relu ||
