@@ -217,13 +217,25 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
                            last.lo <= 0.f && last.lo <= last.hi);
     }
 
+    // Before an integer dst, +(±0) and ×1 leave every rounded integer as it was (they
+    // only turn -0 into +0 and quiet a NaN, and the chain maps ±0 alike and every NaN
+    // to the same bound): a zero bias or out_shift (a u8 Quantize whose range starts
+    // at 0: every ReLU layer's) and a unit out_scale emit nothing.
+    const bool int_dst = !f32_dst;
+    auto all_are = [](const std::vector<float>& v, float x) {
+        return std::all_of(v.begin(), v.end(), [x](float y) { return y == x; });
+    };
+    const bool bias_op = !e_.bias.empty() && !(int_dst && all_are(e_.bias, 0.f));
+    const bool out_scale_op = !e_.out_scale.empty() && !(int_dst && all_are(e_.out_scale, 1.f));
+    const bool out_shift_op = !e_.out_shift.empty() && !(int_dst && all_are(e_.out_shift, 0.f));
+
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
 
     // ×1 is exact on a converted integer: an empty scale emits nothing.
     if (!e_.scale.empty())
         op_with_channel_vector(&PostOpEmitter::mul, v, e_.scale.size(), offsetof(PostOpParams, scale), oc, n);
     // +0 turns -0 into +0: it changes f32 results, never integer ones.
-    if (!e_.bias.empty())
+    if (bias_op)
         op_with_channel_vector(&PostOpEmitter::add, v, e_.bias.size(), offsetof(PostOpParams, bias), oc, n);
     else if (f32_dst)
         add(v, constant(zero));
@@ -267,12 +279,33 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
         }
     }
 
-    if (!e_.out_scale.empty() || !e_.out_shift.empty()) known = false;
-    if (!e_.out_scale.empty())
+    // The requantize maps a known range onto one per channel: ×out_scale and +out_shift round
+    // monotonically, so [lo, hi] goes to the bounds computed here with the same f32 ops
+    // (without FMA, as the kernel does). A ReLU6 requantized to u8 (6 × 255/6 = 255) then
+    // needs neither dst clamp. Only finite factors and shifts keep every value between the
+    // images of the bounds (x × inf is NaN at x = 0); a NaN image (0 × inf) leaves it unknown.
+    auto finite = [](const std::vector<float>& v) { return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); }); };
+    if (known && (out_scale_op || out_shift_op) && (!out_scale_op || finite(os)) && (!out_shift_op || finite(sh))) {
+        const size_t nch = std::max(out_scale_op ? os.size() : size_t(1), out_shift_op ? sh.size() : size_t(1));
+        float lo_all = INFINITY, hi_all = -INFINITY;
+        for (size_t c = 0; c < nch && known; ++c) {
+            for (float x : {known_lo, known_hi}) {
+                float y = x;
+                if (out_scale_op) y = y * os[os.size() == 1 ? 0 : c];
+                if (out_shift_op) y = y + sh[sh.size() == 1 ? 0 : c];
+                known = known && !std::isnan(y);
+                lo_all = std::fmin(lo_all, y), hi_all = std::fmax(hi_all, y);
+            }
+        }
+        known_lo = lo_all, known_hi = hi_all;
+    } else if (!e_.out_scale.empty() || !e_.out_shift.empty()) {
+        known = false;
+    }
+    if (out_scale_op)
         op_with_channel_vector(&PostOpEmitter::mul, v, e_.out_scale.size(), offsetof(PostOpParams, out_scale), oc, n);
     else if (f32_dst && maybe_snan)
         mul(v, constant(1.f));
-    if (!e_.out_shift.empty())
+    if (out_shift_op)
         op_with_channel_vector(&PostOpEmitter::add, v, e_.out_shift.size(), offsetof(PostOpParams, out_shift), oc, n);
     else if (f32_dst)
         add(v, constant(zero));

@@ -290,6 +290,37 @@ TEST_CASE("dw jit: byte-lane form bit-exact (channel blocks, permuted epilogue v
     CHECK(executed > 0);
 }
 
+// A clamp / relu whose range the requantize maps into the dst range (MobileNet's ReLU6 ×
+// 255/6 lands exactly on 255): the emitter leaves out the dst clamps (jit/postops.cpp); the
+// ranges that end just outside, negative factors, and an infinite factor keep them.
+TEST_CASE("dw jit: requantized ReLU6 and clamp ranges, dst clamps dropped or kept", "[kernels][conv][dw][jit][emu]") {
+    std::mt19937 rng(77);
+    const char* descs[] = {"g64mb1ic64oc64ih6iw7kh3kw3ph1pw1", "g21mb1ic21oc21ih5iw9kh3kw3sh2sw2ph1pw1",
+                           "g100mb1ic100oc100ih4iw20kh3kw3ph1pw1", "g8mb1ic8oc8ih3iw13kh3kw3ph1pw1"};
+    int executed = 0;
+    for (const char* desc : descs)
+        for (int k = 0; k < 7; ++k) {
+            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, k >= 4 && k <= 5 ? ElemType::s8 : ElemType::u8, 0}, rng);
+            ir::Epilogue& e = p.epilogue;
+            const int64_t c = p.desc.oc;
+            e.out_shift.clear();
+            e.post_ops = {k == 4 ? ir::PostOp::clamp(-1.f, 6.f) : k == 5 ? ir::PostOp::relu() : ir::PostOp::clamp(0.f, 6.f)};
+            std::uniform_real_distribution<float> near(40.f, 45.f), below(-3.f, 0.f);
+            switch (k) {
+            case 0: e.out_scale = {255.f / 6.f}; break;                         // [0, 255]: both dropped
+            case 1: e.out_scale.clear(); for (int64_t i = 0; i < c; ++i) e.out_scale.push_back(near(rng)); break;  // up to 270
+            case 2: e.out_scale = {255.f / 6.f}; for (int64_t i = 0; i < c; ++i) e.out_shift.push_back(below(rng)); break;
+            case 3: e.out_scale = {255.f / 6.f}; e.out_shift = {0.f}; break;   // the shift's add left out too
+            case 4: e.out_scale = {-20.f}; e.out_shift = {3.f}; break;           // [-117, 23] in s8
+            case 5: e.out_scale = {-1.f}; break;                                 // (-inf, 0]: the s8 floor stays
+            default: e.out_scale.assign(size_t(c), 42.5f); e.out_scale[size_t(c / 2)] = INFINITY; break;
+            }
+            executed += check_problem(p, rng, false);
+        }
+    std::printf("dw jit requantized-range sweep: %d problem x ISA runs executed bit-exact\n", executed);
+    CHECK(executed > 0);
+}
+
 // Few output rows (7x7 layers at batch 1): each row is cut into channel blocks
 // (jit_dw_kernel.cpp), a last block narrower than the others included. Every
 // unit run alone, last first, must give the reference's bits, at every ISA

@@ -180,6 +180,33 @@ ir::Epilogue make_epilogue(int variant, const ConvDesc& d, std::mt19937& rng) {
         e.dst_type = ElemType::u8;
         break;
     }
+    case 14:  // u8, relu, zero bias (some -0), out shift 0 (a ReLU layer's u8 Quantize): both adds left out
+    case 15:  // s8, bias -0, out scale 1, out shifts ±0: only the scale stays
+    case 16:  // u8 residual, clamp(-0, 30), zero bias, out scale 1, out shift -0
+    case 17: {  // f32 dst, the same zero bias / unit scale / zero shift: the f32 chain keeps every op
+        // Negative scales: an accumulator of 0 becomes -0, which only the adds of +0 turn into +0.
+        e.scale = random_vec(d.oc, -2.f * k * 64, 3.f * k * 64, rng);
+        e.bias.assign(size_t(d.oc), 0.f);
+        for (size_t i = 0; i < e.bias.size(); i += 2) e.bias[i] = -0.f;
+        if (variant == 14) {
+            e.post_ops = {PostOp::relu()};
+            e.out_scale = random_vec(d.oc, 0.5f, 2.f, rng);
+            e.out_shift = {0.f};
+            e.dst_type = ElemType::u8;
+        } else if (variant == 15) {
+            e.bias = {-0.f};
+            e.out_scale = {1.f};
+            e.out_shift.assign(size_t(d.oc), 0.f);
+            for (size_t i = 1; i < e.out_shift.size(); i += 2) e.out_shift[i] = -0.f;
+            e.dst_type = ElemType::s8;
+        } else {
+            if (variant == 16) e.post_ops = {PostOp::sum(ElemType::u8, 0.5f, 3.f), PostOp::clamp(-0.f, 30.f)};
+            e.out_scale = {1.f};
+            e.out_shift = {variant == 16 ? -0.f : 0.f};
+            e.dst_type = variant == 16 ? ElemType::u8 : ElemType::f32;
+        }
+        break;
+    }
     default:  // s8 residual, s8 dst, out shift vector
         e.scale = {2.f * k * 64};
         e.bias = {5.f};
@@ -337,6 +364,16 @@ TEST_CASE("jit conv: grouped u8/s8 stores, outputs far outside the dst range", "
                                   Config{ElemType::u8, 0, 9}, Config{ElemType::s8, 0, 10}, Config{ElemType::u8, 0, 11},
                                   Config{ElemType::u8, 0, 12}, Config{ElemType::s8, 0, 13}})
             for (Isa isa : emu::sweep_isas()) check(parse_conv_desc(s), cfg, Weights::full, isa, seed++);
+}
+
+TEST_CASE("jit conv: zero bias / shift and unit out scale left out before integer dsts", "[kernels][conv][jit][emu]") {
+    // Sparse weights and source zeros make many accumulators 0, so -0 reaches the skipped adds.
+    uint32_t seed = 3500;
+    for (const char* s : {"mb1ic64ih6oc72oh6kh3ph1", "mb1ic13ih5iw7oc21oh5ow7kh3kw3ph1pw1", "mb1ic24ih7oc160oh7kh1ph0"})
+        for (const Config& cfg : {Config{ElemType::u8, 0, 14}, Config{ElemType::s8, 0, 15}, Config{ElemType::u8, 2, 16},
+                                  Config{ElemType::s8, 0, 17}})
+            for (Isa isa : emu::sweep_isas())
+                for (int fill : {-1, 0}) check(parse_conv_desc(s), cfg, Weights::sparse, isa, seed++, ConvJitPath::automatic, {}, fill);
 }
 
 TEST_CASE("jit conv: code generation at every ISA (executed where supported)", "[kernels][conv][jit]") {
