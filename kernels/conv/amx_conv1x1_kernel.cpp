@@ -1,5 +1,7 @@
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
 
+#include "kernels/conv/amx_conv_kernel.hpp"
+
 #include "kernels/conv/conv1x1_as_matmul.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
 
@@ -21,6 +23,7 @@ std::unique_ptr<ConvKernel> make_conv_amx_1x1_kernel(const ConvProblem& p, jit::
               std::to_string(d.wei_elems());
         return nullptr;
     }
+    if (amx_1x1_pads_too_much(d, why)) return nullptr;
     const MatmulProblem m = conv1x1_matmul_problem(p);  // stride 1: no source grid
     auto mm = make_matmul_amx_kernel(m, isa, why);
     if (!mm) return nullptr;

@@ -27,6 +27,17 @@ namespace octet::kernels {
 
 constexpr int64_t kAmxConvMinChannels = 16;
 
+// A 1x1 conv's K (its input channels) pads to the 64-byte tile rows, and the AMX epilogue
+// reads the s32 tiles back from memory where the VNNI 1x1 kernel keeps them in registers:
+// with much padding VNNI wins. On the lent Sapphire Rapids every MobileNetV2 1x1 whose K
+// pads by more than 10 % (K = 16, 24, 32, 96, 144, 160) ran 1.1-2.9x faster on VNNI, and
+// K a multiple of 64 (ResNet-50's, MobileNetV2's 192-960) as fast or faster on AMX
+// (bench/results/spr16/s8_layers.txt). Windows larger than 1x1 were not measured this way.
+constexpr double kAmx1x1MaxKPadding = 1.1;
+
+// True (with the reason) where `d` is a 1x1 conv whose IC pads by more than that.
+bool amx_1x1_pads_too_much(const ConvDesc& d, std::string& why);
+
 std::unique_ptr<ConvKernel> make_conv_amx_kernel(const ConvProblem& p, jit::Isa isa, std::string& why);
 
 }  // namespace octet::kernels

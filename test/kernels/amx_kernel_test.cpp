@@ -165,7 +165,7 @@ TEST_CASE("amx conv 1x1: bit-exact against the conv reference, chosen by the reg
           "[kernels][conv][amx]") {
     const bool run_here = jit::isa_supported(Isa::amx);
     int variant = 0;
-    for (const char* desc : {"mb1ic64ih7oc96oh7kh1", "mb2ic37ih5iw9oc33oh5ow9kh1kw1", "mb1ic256ih14oc64oh14kh1",
+    for (const char* desc : {"mb1ic64ih7oc96oh7kh1", "mb2ic123ih5iw9oc33oh5ow9kh1kw1", "mb1ic256ih14oc64oh14kh1",
                              "mb1ic128ih5oc256oh5kh1"}) {
         ++variant;
         ConvProblem p;
@@ -199,6 +199,18 @@ TEST_CASE("amx conv 1x1: bit-exact against the conv reference, chosen by the reg
         }
         kern->run(ConvArgs{s.data(), r ? r->data() : nullptr, d.data()});
         CHECK(std::vector<uint8_t>(d.data(), d.data() + d.size()) == want);
+    }
+    // Input channels that pad by more than 10 % to the 64-byte tile rows go to the VNNI 1x1 kernel.
+    for (const char* desc : {"mb1ic37ih7oc33oh7kh1", "mb1ic160ih7oc96oh7kh1", "mb1ic24ih14oc144oh14kh1"}) {
+        ConvProblem pk;
+        pk.desc = parse_conv_desc(desc);
+        pk.weights.assign(size_t(pk.desc.wei_elems()), 3);
+        pk.epilogue.dst_type = ElemType::u8;
+        std::string why;
+        INFO(desc);
+        CHECK_FALSE(make_conv_amx_1x1_kernel(pk, Isa::amx, why));
+        CHECK(why.find("padded to") != std::string::npos);
+        CHECK(create_conv_kernel(pk, Isa::amx)->exec_type() == "jit_avx512_vnni_1x1_I8");
     }
     // A 3x3 or strided 1x1 is not for it.
     ConvProblem p3;
