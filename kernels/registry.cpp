@@ -26,6 +26,7 @@ std::unique_ptr<K> pick(const char* family, const Candidate<Problem, K> (&list)[
 }  // namespace
 
 std::unique_ptr<ConvKernel> create_conv_kernel(const ConvProblem& p, jit::Isa isa, DeclineLog* declined) {
+    const ConvJitCostsScope costs(p);  // the candidates share one cost-model answer
     return pick("conv", conv_candidates, p, isa, declined);
 }
 std::unique_ptr<MatmulKernel> create_matmul_kernel(const MatmulProblem& p, jit::Isa isa, DeclineLog* declined) {

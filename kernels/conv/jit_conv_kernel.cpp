@@ -578,10 +578,29 @@ private:
 
 }  // namespace
 
+namespace {
+thread_local ConvJitCostsScope* costs_scope = nullptr;
+ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa);
+}  // namespace
+
+ConvJitCostsScope::ConvJitCostsScope(const ConvProblem& p) : p_(&p), outer_(costs_scope) { costs_scope = this; }
+ConvJitCostsScope::~ConvJitCostsScope() { costs_scope = outer_; }
+
 ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
+    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
+    ConvJitCostsScope* s = costs_scope;
+    if (!s || s->p_ != &p) return compute_conv_jit_costs(p, isa);
+    for (const auto& [i, c] : s->memo_)
+        if (i == isa) return c;
+    s->memo_.emplace_back(isa, compute_conv_jit_costs(p, isa));
+    return s->memo_.back().second;
+}
+
+namespace {
+
+ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa) {
     ConvJitCosts c;
     const ConvDesc& d = p.desc;
-    if (isa == Isa::amx) isa = Isa::avx512_core_vnni;
     auto fmt = [](double v) {
         char b[32];
         std::snprintf(b, sizeof b, "%.2f", v);
@@ -625,6 +644,8 @@ ConvJitCosts conv_jit_costs(const ConvProblem& p, Isa isa) {
             names[int(c.best)];
     return c;
 }
+
+}  // namespace
 
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, Isa isa, std::string& why) {
     return make_conv_jit_kernel(p, isa, why, ConvJitPath::automatic);

@@ -20,6 +20,8 @@
 // mb × groups × oc blocks × 240-pixel chunks (1×1 stride 1 unpadded: flat).
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "jit/isa.hpp"
 #include "kernels/conv/conv_kernel.hpp"
@@ -63,5 +65,23 @@ struct ConvJitCosts {
     std::string why;           // one line: the figures and the choice (OCTET_VERBOSE logs it)
 };
 ConvJitCosts conv_jit_costs(const ConvProblem& p, jit::Isa isa);
+
+// While one is alive on this thread, conv_jit_costs(p, isa) is computed once per ISA for
+// that problem object: create_conv_kernel holds one over its candidates (the s16 route and
+// the direct kernel both ask, and each answer scans every weight twice: ~10 % of
+// ResNet-50's compile at the AVX2 cap). The problem must not change while it lives.
+class ConvJitCostsScope {
+public:
+    explicit ConvJitCostsScope(const ConvProblem& p);
+    ~ConvJitCostsScope();
+    ConvJitCostsScope(const ConvJitCostsScope&) = delete;
+    ConvJitCostsScope& operator=(const ConvJitCostsScope&) = delete;
+
+private:
+    friend ConvJitCosts conv_jit_costs(const ConvProblem& p, jit::Isa isa);
+    const ConvProblem* p_;
+    ConvJitCostsScope* outer_;
+    std::vector<std::pair<jit::Isa, ConvJitCosts>> memo_;
+};
 
 }  // namespace octet::kernels

@@ -3,6 +3,7 @@
 // engine's fused kernels are compared with, bit for bit.
 #include "kernels/ref/int8_ops.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "ir/ops/conv_geometry.hpp"
@@ -79,10 +80,19 @@ ConvProblem conv_problem_of(const ir::Node& n, const ir::TensorDesc& data_desc, 
 void plain_b(const ir::Node& n, const ir::Tensor& b, int8_t* dst, int64_t batch, int64_t k, int64_t nn) {
     const bool tb = n.attrs.get_bool("transpose_b", false);
     const int8_t* src = b.data<int8_t>();
+    if (!tb) {
+        std::memcpy(dst, src, size_t(batch * k * nn));
+        return;
+    }
+    // [n][k] -> [k][n] in 32×32 tiles: a column walk over k-byte rows misses the cache
+    // on every element (FC 2048×1000: 5 ms at compile time).
+    constexpr int64_t kT = 32;
     for (int64_t bi = 0; bi < batch; ++bi)
-        for (int64_t r = 0; r < k; ++r)
-            for (int64_t c = 0; c < nn; ++c)
-                dst[(bi * k + r) * nn + c] = tb ? src[(bi * nn + c) * k + r] : src[(bi * k + r) * nn + c];
+        for (int64_t r0 = 0; r0 < k; r0 += kT)
+            for (int64_t c0 = 0; c0 < nn; c0 += kT)
+                for (int64_t r = r0; r < std::min(k, r0 + kT); ++r)
+                    for (int64_t c = c0; c < std::min(nn, c0 + kT); ++c)
+                        dst[(bi * k + r) * nn + c] = src[(bi * nn + c) * k + r];
 }
 
 MatmulProblem matmul_problem_of(const ir::Node& n, const ir::TensorDesc& a_desc, const ir::Shape& bs, const ir::Tensor* b) {

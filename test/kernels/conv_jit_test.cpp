@@ -623,6 +623,16 @@ TEST_CASE("jit conv: pair safety rule", "[kernels][conv][jit]") {
             const int lo = 255 * (std::min(w0, 0) + std::min(w1, 0));
             REQUIRE(conv_pack::pair_safe(w0, w1) == (hi <= 32767 && lo >= -32768));
         }
+    // The 16-pair block scan agrees with it for every pair at every position of a safe block.
+    int8_t block[32];
+    for (int w0 = -128; w0 < 128; ++w0)
+        for (int w1 = -128; w1 < 128; ++w1)
+            for (int pos = 0; pos < 16; pos += (w0 + w1) % 5 == 0 ? 1 : 5) {
+                for (int i = 0; i < 32; ++i) block[i] = int8_t(i % 2 ? -64 : 64 + i);  // safe pairs
+                block[2 * pos] = int8_t(w0);
+                block[2 * pos + 1] = int8_t(w1);
+                REQUIRE(kernels::u8s8_any_unsafe16(block) == !conv_pack::pair_safe(w0, w1));
+            }
 }
 
 TEST_CASE("jit conv: ResNet-50 layers at the best ISA", "[kernels][conv][jit]") {
