@@ -786,3 +786,27 @@ TEST_CASE("jit conv: pixel-lane correction (pxfix) at sse42 and avx2", "[kernels
         }
     }
 }
+
+TEST_CASE("jit conv: the cost model answers once per problem inside a scope", "[kernels][conv][jit]") {
+    ConvProblem a, b;
+    a.desc = b.desc = parse_conv_desc("mb1ic64ih8oc64oh8kh1ph0");
+    a.weights.assign(size_t(a.desc.wei_elems()), 100);  // every pair unsafe
+    b.weights.assign(size_t(b.desc.wei_elems()), 1);    // every pair safe
+    a.epilogue.dst_type = b.epilogue.dst_type = ElemType::u8;
+    const ConvJitCosts fresh = conv_jit_costs(a, Isa::avx2);
+    CHECK(fresh.unsafe);
+    {
+        const ConvJitCostsScope scope(a);
+        CHECK(conv_jit_costs(a, Isa::avx2).why == fresh.why);
+        CHECK_FALSE(conv_jit_costs(b, Isa::avx2).unsafe);  // another problem: its own answer
+        CHECK(conv_jit_costs(a, Isa::avx2).why == fresh.why);
+        CHECK_FALSE(conv_jit_costs(a, Isa::avx512_core_vnni).unsafe);  // per ISA
+        {
+            const ConvJitCostsScope inner(b);
+            CHECK_FALSE(conv_jit_costs(b, Isa::avx2).unsafe);
+            CHECK(conv_jit_costs(a, Isa::avx2).unsafe);
+        }
+        CHECK(conv_jit_costs(a, Isa::avx2).why == fresh.why);
+    }
+    CHECK(create_conv_kernel(a, Isa::avx2)->exec_type() == "jit_avx2_1x1_s16_I8");
+}
