@@ -21,6 +21,11 @@ uint32_t bits_of(float f) {
 
 bool is_signaling_nan(float f) { return std::isnan(f) && !(bits_of(f) & 0x00400000u); }
 
+template <typename Pred>
+bool all_of(const std::vector<float>& v, Pred pred) {
+    return std::all_of(v.begin(), v.end(), pred);
+}
+
 void check_vector(const std::vector<float>& v, const char* what, int channels) {
     if (v.size() > 1 && v.size() != size_t(channels))
         throw ArgumentError(std::string("epilogue ") + what + " has " + std::to_string(v.size()) +
@@ -46,6 +51,19 @@ PostOpEmitter<isa>::PostOpEmitter(Generator& g, const ir::Epilogue& e, int chann
     }
     if (regs.vtmp == regs.vtmp2 || regs.mask < 1 || regs.mask > 7)
         throw ArgumentError("post-op emitter: two distinct scratch vectors and an opmask k1..k7 are needed");
+
+    // Before an integer dst, +(±0) and ×1 leave every rounded integer as it was (they
+    // only turn -0 into +0 and quiet a NaN, and the chain maps ±0 alike and every NaN
+    // to the same bound): a zero bias or out_shift (a u8 Quantize whose range starts
+    // at 0: every ReLU layer's) and a unit out_scale emit nothing.
+    const bool int_dst = e.dst_type != ir::ElemType::f32;
+    bias_op_ = !e.bias.empty() && !(int_dst && all_of(e.bias, [](float x) { return x == 0.f; }));
+    out_scale_op_ = !e.out_scale.empty() && !(int_dst && all_of(e.out_scale, [](float x) { return x == 1.f; }));
+    out_shift_op_ = !e.out_shift.empty() && !(int_dst && all_of(e.out_shift, [](float x) { return x == 0.f; }));
+    auto finite = [](float x) { return std::isfinite(x); };
+    requant_finite_ = (!out_scale_op_ || all_of(e.out_scale, finite)) && (!out_shift_op_ || all_of(e.out_shift, finite));
+    out_scale_nonneg_ = all_of(e.out_scale, [](float x) { return x >= 0.f; });
+    out_shift_nonpos_ = all_of(e.out_shift, [](float x) { return x <= 0.f; });
 }
 
 template <Isa isa>
@@ -206,10 +224,7 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     // (v < 0 either way) the products and sums round monotonically to at most
     // round(out_shift) <= 0, which the pack floors to 0, as it floors what the max left.
     // (`known` below may then overstate v's floor: it is read only without sat.)
-    const auto& os = e_.out_scale;
-    const auto& sh = e_.out_shift;  // NaN fails both tests
-    bool skip_last_floor = sat && lo >= 0.f && std::all_of(os.begin(), os.end(), [](float x) { return x >= 0.f; }) &&
-                           std::all_of(sh.begin(), sh.end(), [](float x) { return x <= 0.f; }) && !e_.post_ops.empty();
+    bool skip_last_floor = sat && lo >= 0.f && out_scale_nonneg_ && out_shift_nonpos_ && !e_.post_ops.empty();
     if (skip_last_floor) {
         const ir::PostOp& last = e_.post_ops.back();
         skip_last_floor = last.kind == ir::PostOp::Kind::relu ||
@@ -217,25 +232,13 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
                            last.lo <= 0.f && last.lo <= last.hi);
     }
 
-    // Before an integer dst, +(±0) and ×1 leave every rounded integer as it was (they
-    // only turn -0 into +0 and quiet a NaN, and the chain maps ±0 alike and every NaN
-    // to the same bound): a zero bias or out_shift (a u8 Quantize whose range starts
-    // at 0: every ReLU layer's) and a unit out_scale emit nothing.
-    const bool int_dst = !f32_dst;
-    auto all_are = [](const std::vector<float>& v, float x) {
-        return std::all_of(v.begin(), v.end(), [x](float y) { return y == x; });
-    };
-    const bool bias_op = !e_.bias.empty() && !(int_dst && all_are(e_.bias, 0.f));
-    const bool out_scale_op = !e_.out_scale.empty() && !(int_dst && all_are(e_.out_scale, 1.f));
-    const bool out_shift_op = !e_.out_shift.empty() && !(int_dst && all_are(e_.out_shift, 0.f));
-
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
 
     // ×1 is exact on a converted integer: an empty scale emits nothing.
     if (!e_.scale.empty())
         op_with_channel_vector(&PostOpEmitter::mul, v, e_.scale.size(), offsetof(PostOpParams, scale), oc, n);
     // +0 turns -0 into +0: it changes f32 results, never integer ones.
-    if (bias_op)
+    if (bias_op_)
         op_with_channel_vector(&PostOpEmitter::add, v, e_.bias.size(), offsetof(PostOpParams, bias), oc, n);
     else if (f32_dst)
         add(v, constant(zero));
@@ -284,15 +287,16 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     // (without FMA, as the kernel does). A ReLU6 requantized to u8 (6 × 255/6 = 255) then
     // needs neither dst clamp. Only finite factors and shifts keep every value between the
     // images of the bounds (x × inf is NaN at x = 0); a NaN image (0 × inf) leaves it unknown.
-    auto finite = [](const std::vector<float>& v) { return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); }); };
-    if (known && (out_scale_op || out_shift_op) && (!out_scale_op || finite(os)) && (!out_shift_op || finite(sh))) {
-        const size_t nch = std::max(out_scale_op ? os.size() : size_t(1), out_shift_op ? sh.size() : size_t(1));
+    const auto& os = e_.out_scale;
+    const auto& sh = e_.out_shift;
+    if (known && (out_scale_op_ || out_shift_op_) && requant_finite_) {
+        const size_t nch = std::max(out_scale_op_ ? os.size() : size_t(1), out_shift_op_ ? sh.size() : size_t(1));
         float lo_all = INFINITY, hi_all = -INFINITY;
         for (size_t c = 0; c < nch && known; ++c) {
             for (float x : {known_lo, known_hi}) {
                 float y = x;
-                if (out_scale_op) y = y * os[os.size() == 1 ? 0 : c];
-                if (out_shift_op) y = y + sh[sh.size() == 1 ? 0 : c];
+                if (out_scale_op_) y = y * os[os.size() == 1 ? 0 : c];
+                if (out_shift_op_) y = y + sh[sh.size() == 1 ? 0 : c];
                 known = known && !std::isnan(y);
                 lo_all = std::fmin(lo_all, y), hi_all = std::fmax(hi_all, y);
             }
@@ -301,11 +305,11 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     } else if (!e_.out_scale.empty() || !e_.out_shift.empty()) {
         known = false;
     }
-    if (out_scale_op)
+    if (out_scale_op_)
         op_with_channel_vector(&PostOpEmitter::mul, v, e_.out_scale.size(), offsetof(PostOpParams, out_scale), oc, n);
     else if (f32_dst && maybe_snan)
         mul(v, constant(1.f));
-    if (out_shift_op)
+    if (out_shift_op_)
         op_with_channel_vector(&PostOpEmitter::add, v, e_.out_shift.size(), offsetof(PostOpParams, out_shift), oc, n);
     else if (f32_dst)
         add(v, constant(zero));

@@ -117,6 +117,10 @@ private:
     ir::Epilogue e_;
     int channels_;
     PostOpRegs regs_;
+    // Facts of e_ that convert() reads for every vector it emits, found once.
+    bool bias_op_ = false, out_scale_op_ = false, out_shift_op_ = false;  // emitted (postops.cpp)
+    bool requant_finite_ = false;                         // the emitted out_scale / out_shift are finite
+    bool out_scale_nonneg_ = false, out_shift_nonpos_ = false;  // every value (NaN fails both)
     Xbyak::Label table_;
     std::vector<uint32_t> constants_;  // bit patterns, one table row each
 };
