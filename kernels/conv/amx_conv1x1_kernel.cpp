@@ -1,7 +1,6 @@
 #include "kernels/conv/amx_conv1x1_kernel.hpp"
 
 #include "kernels/conv/amx_conv_kernel.hpp"
-
 #include "kernels/conv/conv1x1_as_matmul.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
 
