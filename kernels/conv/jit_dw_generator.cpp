@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,17 +18,30 @@ namespace octet::kernels::conv_dw {
 using namespace Xbyak;
 using jit::Isa;
 
+namespace {
+// The geometry tap quads need (no dilation in x, at least 3 taps per row) and their switch.
+bool quad_taps(const ConvDesc& d) {
+    const char* env = std::getenv("OCTET_DW_TAP_QUADS");
+    if (env && std::strcmp(env, "0") == 0) return false;
+    return d.dw == 0 && d.kw >= 3;
+}
+}  // namespace
+
 bool byte_lanes(const Conf& c, Isa isa) {
     // A block of 64 costs the same for any number of its channels: fewer than
-    // 64 channels, or a last block of up to half, run faster widened.
+    // 64 channels, or a last block of up to half (a quarter with tap quads),
+    // run faster widened (measured on Zen 4: 32 channels 0.087 ms widened vs 0.118
+    // as quads; 144 channels 0.099 with a widened tail of 16 vs 0.089-0.096).
     // OCTET_DW_BYTE_LANES=0 keeps the widening form (to compare the two).
     const char* env = std::getenv("OCTET_DW_BYTE_LANES");
     if (env && std::strcmp(env, "0") == 0) return false;
     const int64_t tail = c.d.ic % 64;
     return (isa == Isa::avx512_core_vnni || isa == Isa::amx) && c.src_type == ir::ElemType::u8 &&
            c.zero_point == 0 && c.epilogue.dst_type == ir::ElemType::u8 && !c.epilogue.sum_op() &&
-           c.d.ic >= 64 && (tail == 0 || tail > 32);
+           c.d.ic >= 64 && (tail == 0 || tail > (quad_taps(c.d) ? 16 : 32));
 }
+
+bool tap_quads(const Conf& c, Isa isa) { return byte_lanes(c, isa) && quad_taps(c.d); }
 
 int64_t channel_step(const Conf& c, Isa isa) { return byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa); }
 
@@ -45,6 +60,7 @@ int64_t pair_count(const ConvDesc& d) { return d.ext_kw() / 2 + 1; }  // np: pai
 
 int64_t packed_row_units(const Conf& c, Isa isa) {
     const int64_t cp = packed_channels(c, isa);
+    if (tap_quads(c, isa)) return (c.d.kw + 3) / 4 * cp;
     return c.d.kw * cp + (column_pairs(c, isa) ? (2 * pair_count(c.d) + c.d.kw) * cp : 0);
 }
 
@@ -80,8 +96,19 @@ void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
                         int32_t(w16(ch, ky, kx) | w16(ch, ky + 1, kx) << 16);
         return;
     }
-    // Channel ch = 64b + 4j + k goes to byte k of lane j of vector k of block b.
     auto* bytes = reinterpret_cast<int8_t*>(out);
+    if (tap_quads(c, isa)) {
+        // Channel ch = 64b + 16i + 4k + m, tap kx = 4g + t: byte t of dword 4i+m of vector k.
+        for (int64_t ch = 0; ch < d.ic; ++ch) {
+            const int64_t b = ch / 64, i = (ch % 64) / 16, k = (ch % 16) / 4, m = ch % 4;
+            for (int64_t ky = 0; ky < d.kh; ++ky)
+                for (int64_t kx = 0; kx < d.kw; ++kx)
+                    bytes[(ky * row + kx / 4 * cp) * 4 + b * 256 + k * 64 + (4 * i + m) * 4 + kx % 4] =
+                        wei[ch * taps + ky * d.kw + kx];
+        }
+        return;
+    }
+    // Channel ch = 64b + 4j + k goes to byte k of lane j of vector k of block b.
     for (int64_t ch = 0; ch < d.ic; ++ch) {
         const int64_t b = ch / 64, j = (ch % 64) / 4, k = ch % 4;
         for (int64_t t = 0; t < taps; ++t) bytes[t * cp * 4 + b * 256 + k * 64 + j * 4 + k] = wei[ch * taps + t];
@@ -91,6 +118,11 @@ void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
 std::vector<float> permute_channels(const Conf& c, Isa isa, const std::vector<float>& v) {
     if (!byte_lanes(c, isa) || v.size() <= 1) return v;
     std::vector<float> out(size_t(packed_channels(c, isa)), 0.f);
+    if (tap_quads(c, isa)) {
+        // Lane 4i+m of accumulator k (element 16k + 4i + m of the block) is channel 16i + 4k + m.
+        for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 16) / 4 * 16 + (ch % 64) / 16 * 4 + ch % 4] = v[ch];
+        return out;
+    }
     for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 4) * 16 + (ch % 64) / 4] = v[ch];
     return out;
 }
@@ -114,7 +146,7 @@ public:
 
     explicit JitDwConv(const Conf& c)
         : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)),
-          pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
+          quads_(tap_quads(c, kIsa)), pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
         // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
         w_in_regs_ = !bytes_ && d_.kw + 3 + 4 <= n_vregs;
         const int ur_max = Traits::has_mask ? 16 : 8;
@@ -126,12 +158,21 @@ public:
             w_in_regs_ = 3 + 4 * int(d_.kw) + 4 * 2 <= n_vregs;
             ur_w_ = (n_vregs - 3 - (w_in_regs_ ? 4 * int(d_.kw) : 0)) / 4;
         }
+        if (quads_) {
+            // Scratch 0..2 (two columns, a quad), >= 3 B(q) pairs, 4 weights per tap group.
+            groups_ = int((d_.kw + 3) / 4);
+            w_in_regs_ = 3 + 6 + 4 * groups_ + 4 * 2 <= n_vregs;
+            const int w = w_in_regs_ ? 4 * groups_ : 0;
+            ur_w_ = (n_vregs - 3 - 6 - w) / 4;
+            b_slots_ = (n_vregs - 3 - w - 4 * ur_w_) / 2;
+        }
         // Low indices for the emitter's scratch (it stores bytes with VEX-only
         // moves on AVX-512, which reach xmm0..15 only), then accumulators, weights.
         x_idx_ = 0, t_idx_ = 1, zp_idx_ = 2;
         acc0_ = 3;
         w0_ = acc0_ + ur_w_;
         if (bytes_) w0_ = acc0_ + 4 * ur_w_;
+        b0_ = w0_ + (w_in_regs_ ? 4 * groups_ : 0);
         post_ = std::make_unique<jit::PostOpEmitter<kIsa>>(*this, c_.epilogue, int(d_.oc),
                                                            jit::PostOpRegs{reg_params, rax, x_idx_, t_idx_, 1});
         channels_ = c_.channels > 0 ? c_.channels : d_.ic;
@@ -555,14 +596,110 @@ private:
                 // Accumulator k holds channels 4j+k: ceil((n-k)/4) lanes of them are real.
                 for (int k = 0; k < 4; ++k) {
                     const int lanes = (n - k + 3) / 4;
-                    if (lanes > 0) post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), lanes, RegExp(reg_res_ox));
+                    if (lanes > 0)
+                        post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), lanes, RegExp(reg_res_ox),
+                                       c_.acc_abs_max);
                 }
-                // u8 results (0..255 in each s32): byte k of lane j is channel 4j+k.
-                vpslld(acc4(u, 1), acc4(u, 1), 8);
-                vpslld(acc4(u, 2), acc4(u, 2), 16);
-                vpslld(acc4(u, 3), acc4(u, 3), 24);
-                vpternlogd(acc4(u, 0), acc4(u, 1), acc4(u, 2), 0xFE);  // a | b | c
-                vpord(acc4(u, 0), acc4(u, 0), acc4(u, 3));
+                // s32 results, saturated to u8 by the packs (which also do the dst clamp and a
+                // last relu the emitter left to them). In each 128-bit lane i the packs leave
+                // byte 4k+m = acc k's dword 4i+m = channel 16i+4m+k; the shuffle transposes
+                // that 4x4 back to natural order.
+                vpackssdw(acc4(u, 0), acc4(u, 0), acc4(u, 1));
+                vpackssdw(acc4(u, 2), acc4(u, 2), acc4(u, 3));
+                vpackuswb(acc4(u, 0), acc4(u, 0), acc4(u, 2));
+                vpshufb(acc4(u, 0), acc4(u, 0), ptr[rip + byte_order_]);
+                use_byte_order_ = true;
+                const Address dst = ptr[reg_dst_ox + reg_c + int(u * d_.oc)];
+                if (n == 64) vmovdqu8(dst, acc4(u, 0)); else vmovdqu8(dst | k2, acc4(u, 0));
+            }
+        }
+    }
+
+    // The tap-quad form of emit_channels_bytes (jit_dw_generator.hpp).
+    void emit_channels_quads(const Segment& s, int n) {
+        if constexpr (kIsa == Isa::avx512_core_vnni) {
+            const int ur = int(s.ur);
+            const int64_t ic = d_.ic, cp4 = cp_ * 4;
+            for (int u = 0; u < ur; ++u)
+                for (int k = 0; k < 4; ++k) vzero(acc4(u, k));
+            if (n < 64) {
+                mov(reg_cnt, (uint64_t(1) << n) - 1);
+                kmovq(k2, reg_cnt);
+            }
+            // Columns (from the block's first input column) a valid tap reads; steps (u, g)
+            // with a valid tap, each reading the pairs B(c) and B(c + 2), c = u*sw + 4g.
+            std::set<int64_t> live;
+            std::vector<std::pair<int, int>> steps;
+            for (int u = 0; u < ur; ++u)
+                for (int g = 0; g < groups_; ++g) {
+                    bool any = false;
+                    for (int64_t kx = 4 * g; kx < std::min<int64_t>(d_.kw, 4 * g + 4); ++kx)
+                        if (s.valid[size_t(u)][size_t(kx)]) {
+                            live.insert(u * d_.sw + kx);
+                            any = true;
+                        }
+                    if (any) steps.push_back({u, g});
+                }
+            if (!steps.empty()) ky_loop(int64_t(groups_) * cp4, [&] {
+                auto wei = [&](int g, int k) { return ptr[reg_kw + reg_c * 4 + int(g * cp4 + k * 64)]; };
+                if (w_in_regs_)
+                    for (int g = 0; g < groups_; ++g)
+                        for (int k = 0; k < 4; ++k) vmovdqu32(Vmm(w0_ + 4 * g + k), wei(g, k));
+                auto column = [&](const Vmm& x, int64_t c) {
+                    if (!live.count(c)) vpxord(x, x, x);
+                    else if (n == 64) vmovdqu8(x, ptr[reg_ks + reg_c + int(c * ic)]);
+                    else vmovdqu8(x | k2 | T_z, ptr[reg_ks + reg_c + int(c * ic)]);  // masked bytes never fault
+                };
+                // B(c) in slot j: Vmm(b0_ + 2j) = bytes (x[c], x[c+1]) of the low 8 channels of
+                // each 128-bit lane, Vmm(b0_ + 2j + 1) of the high 8.
+                std::vector<int64_t> slot(size_t(b_slots_), INT64_MIN);
+                auto next_use = [&](int64_t c, size_t from) {
+                    for (size_t i = from; i < steps.size(); ++i) {
+                        const int64_t c1 = steps[i].first * d_.sw + 4 * steps[i].second;
+                        if (c == c1 || c == c1 + 2) return i;
+                    }
+                    return steps.size();
+                };
+                auto pair_of = [&](int64_t c, size_t at, int64_t keep) {
+                    for (int j = 0; j < b_slots_; ++j)
+                        if (slot[size_t(j)] == c) return j;
+                    int victim = -1;
+                    size_t far = 0;
+                    for (int j = 0; j < b_slots_; ++j) {
+                        if (keep >= 0 && slot[size_t(j)] == keep) continue;  // the step's other pair
+                        const size_t nu = slot[size_t(j)] == INT64_MIN ? SIZE_MAX : next_use(slot[size_t(j)], at);
+                        if (victim < 0 || nu > far) victim = j, far = nu;
+                    }
+                    slot[size_t(victim)] = c;
+                    const Vmm xa(x_idx_), xb(zp_idx_), lo(b0_ + 2 * victim), hi(b0_ + 2 * victim + 1);
+                    column(xa, c);
+                    column(xb, c + 1);
+                    vpunpcklbw(lo, xa, xb);
+                    vpunpckhbw(hi, xa, xb);
+                    return victim;
+                };
+                const Vmm q(t_idx_);
+                for (size_t i = 0; i < steps.size(); ++i) {
+                    const int u = steps[i].first, g = steps[i].second;
+                    const int64_t c1 = u * d_.sw + 4 * g;
+                    const int j1 = pair_of(c1, i, -1), j2 = pair_of(c1 + 2, i, c1);
+                    for (int k = 0; k < 4; ++k) {
+                        const Vmm a(b0_ + 2 * j1 + k / 2), b(b0_ + 2 * j2 + k / 2);
+                        if (k % 2 == 0) vpunpcklwd(q, a, b); else vpunpckhwd(q, a, b);
+                        if (w_in_regs_) vpdpbusd(acc4(u, k), q, Vmm(w0_ + 4 * g + k), EvexEncoding);
+                        else vpdpbusd(acc4(u, k), q, wei(g, k), EvexEncoding);
+                    }
+                }
+            });
+            for (int u = 0; u < ur; ++u) {
+                // Accumulator k holds channels 16i+4k+m: none is real when 4k >= n.
+                for (int k = 0; k < 4 && 4 * k < n; ++k)
+                    post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), simd_w, RegExp(reg_res_ox),
+                                   c_.acc_abs_max);
+                // The packs' lane order is the channel order; their saturation the dst clamp.
+                vpackssdw(acc4(u, 0), acc4(u, 0), acc4(u, 1));
+                vpackssdw(acc4(u, 2), acc4(u, 2), acc4(u, 3));
+                vpackuswb(acc4(u, 0), acc4(u, 0), acc4(u, 2));
                 const Address dst = ptr[reg_dst_ox + reg_c + int(u * d_.oc)];
                 if (n == 64) vmovdqu8(dst, acc4(u, 0)); else vmovdqu8(dst | k2, acc4(u, 0));
             }
@@ -573,7 +710,11 @@ private:
         const int step = bytes_ ? 64 : simd_w;
         const int64_t full = channels_ / step * step;
         const int tail = int(channels_ - full);
-        auto channels = [&](int n) { if (bytes_) emit_channels_bytes(s, n); else emit_channels(s, n); };
+        auto channels = [&](int n) {
+            if (quads_) emit_channels_quads(s, n);
+            else if (bytes_) emit_channels_bytes(s, n);
+            else emit_channels(s, n);
+        };
         xor_(reg_c, reg_c);
         if (full > 0) {
             Label c_loop;
@@ -634,12 +775,20 @@ private:
             L(perm_);
             for (uint32_t i : {0u, 4u, 1u, 5u, 2u, 6u, 3u, 7u}) dd(i);
         }
+        if (use_byte_order_) {
+            align(64);
+            L(byte_order_);
+            for (int lane = 0; lane < 4; ++lane)
+                for (int q = 0; q < 16; ++q) db(4 * (q % 4) + q / 4);
+        }
     }
 
     Conf c_;
     ConvDesc d_;
     int64_t cp_;
     bool bytes_ = false;
+    bool quads_ = false;
+    int groups_ = 1, b_slots_ = 0, b0_ = 0;  // tap quads: groups of 4 taps, B(q) register pairs from b0_
     bool pairs_ = false;
     int64_t row_units_ = 0;
     int64_t channels_ = 0;   // per call (Conf::channels); d_.ic is the pixel stride
@@ -648,6 +797,8 @@ private:
     std::unique_ptr<jit::PostOpEmitter<kIsa>> post_;
     Label perm_;             // vpermd order of store_group
     bool use_perm_ = false;
+    Label byte_order_;       // vpshufb order of the byte-lane store
+    bool use_byte_order_ = false;
     std::vector<Segment> segs_;
     std::string name_;
 };

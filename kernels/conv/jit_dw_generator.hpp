@@ -19,9 +19,23 @@
 // weight of channel 4j+k in byte k of lane j, zero elsewhere): accumulator k
 // sums channels 4j+k exactly (u8 x s8 products, one non-zero per lane). The
 // epilogue runs per accumulator on per-channel vectors permuted the same way
-// (permute_channels), and the four u8 results are merged by shifts and ORs
-// into one 64-byte store in natural channel order. OCTET_DW_BYTE_LANES=0
+// (permute_channels), and the four s32 results are narrowed by two vpackssdw
+// and a vpackuswb (whose saturation is the dst clamp) and put back in natural
+// channel order by one vpshufb: one 64-byte store. OCTET_DW_BYTE_LANES=0
 // disables it (A/B timing).
+//
+// Tap quads (byte lanes, no dilation, kw >= 3): one byte per lane leaves 3/4
+// of each vpdpbusd idle, and the kernel is bound by them (36 per pixel and 64
+// channels of a 3x3). Instead the four bytes of lane (channel c) hold four
+// neighbouring input columns x[q..q+3] of c, against weights (w[kx..kx+3])
+// of c (zero past kw): a 3-tap kernel row is 4 vpdpbusd per 64 channels, not
+// 12. The quads come from the raw rows by two byte unpacks B(q) = (x[q],
+// x[q+1]) and two word unpacks of B(q), B(q+2): within a 128-bit lane i,
+// accumulator k then holds channels 16i+4k+m (m = 0..3) in dword 4i+m, so the
+// packs alone give natural order. A B(q) serves every pixel and tap group that
+// reads column q (kept in a few registers, evicted by next use); columns no
+// valid tap reads are zeros, never loads (the zero-weight fourth tap may lie
+// past the row). OCTET_DW_TAP_QUADS=0 keeps one byte per lane.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -67,6 +81,8 @@ int64_t channel_step(const Conf& c, jit::Isa isa);
 
 // The byte-lane form (see above) applies to this problem at this ISA.
 bool byte_lanes(const Conf& c, jit::Isa isa);
+// The tap-quad variant of it (see above).
+bool tap_quads(const Conf& c, jit::Isa isa);
 
 // Column pairs (AVX2 / AVX-VNNI, no zero point, full vectors of interior
 // pixels): the widening form spends a (v)pmaddwd + vpaddd on each tap whose
@@ -85,7 +101,8 @@ bool byte_lanes(const Conf& c, jit::Isa isa);
 // [kw][cp] s32 lanes holding the s16 weight in the low half, then in column-pair
 // form [2 alignments][np pairs][cp] lanes (w of column 2j-a, w of column 2j+1-a)
 // and [kw][cp] row pairs (w of row ky, w of row ky+1 at column kx);
-// in byte-lane form [kw][cp/64][4][64] s8.
+// in byte-lane form [kw][cp/64][4][64] s8; as tap quads [ceil(kw/4)][cp/64][4][16][4] s8
+// (group, block, accumulator k, dword 4i+m = channel 16i+4k+m, tap 4g+t).
 int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
 bool column_pairs(const Conf& c, jit::Isa isa);        // the pair forms apply (full vectors)
 int64_t packed_row_units(const Conf& c, jit::Isa isa);

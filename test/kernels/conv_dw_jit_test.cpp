@@ -290,6 +290,47 @@ TEST_CASE("dw jit: byte-lane form bit-exact (channel blocks, permuted epilogue v
     CHECK(executed > 0);
 }
 
+// Tap quads (jit_dw_generator.hpp: byte lanes without dilation, kw >= 3): the
+// four taps of a quad come from neighbouring input columns, so every border
+// case matters: pads wider than a tap group, rows narrower than the kernel (all
+// pixels border), strides 1-3 that share or skip column pairs, kw 3/4/5/7 (one
+// or two groups, the second padded with zero weights), asymmetric right pads,
+// and channel tails of 17-63 within the 64-channel block.
+TEST_CASE("dw jit: tap-quad form bit-exact (borders, strides, kernel widths, channel tails)",
+          "[kernels][conv][dw][jit][emu]") {
+    std::mt19937 rng(4242);
+    const int channels[] = {64, 81, 96, 100, 128, 209};
+    const char* geoms[] = {"ih5iw9kh3kw3ph1pw1",           "ih6iw11kh3kw3sh2sw2ph1pw1", "ih5iw13oh5ow5kh3kw3sh1sw3ph1pw1",
+                           "ih4iw10kh3kw4ph1pw2",          "ih5iw12kh5kw5ph2pw2",       "ih4iw9kh7kw7ph3pw3",
+                           "ih3iw2kh3kw5ph1pw2",           "ih3iw3kh3kw7ph1pw3",        "ih5iw8oh5ow4kh3kw3sh1sw2ph1pw0",
+                           "ih2iw17kh1kw3ph0pw1"};
+    int i = 0, executed = 0, quads = 0;
+    for (const char* g : geoms)
+        for (int c : channels) {
+            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
+                                     std::to_string(c) + g;
+            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+            std::uniform_real_distribution<float> f(0.5f, 6.f), sh(-40.f, 90.f);
+            if (i % 2 == 0) {
+                p.epilogue.out_scale.clear();
+                for (int64_t oc = 0; oc < c; ++oc) {
+                    p.epilogue.out_scale.push_back(f(rng));
+                    p.epilogue.out_shift.push_back(sh(rng));
+                }
+            }
+            conv_dw::Conf conf;
+            conf.d = p.desc;
+            conf.epilogue = p.epilogue;
+            quads += conv_dw::tap_quads(conf, Isa::avx512_core_vnni) ? 1 : 0;
+            executed += check_problem(p, rng, false);
+        }
+    const char* off = std::getenv("OCTET_DW_TAP_QUADS");
+    if (off && std::strcmp(off, "0") == 0) WARN("OCTET_DW_TAP_QUADS=0: the tap-quad form is off");
+    else CHECK(quads == int(std::size(channels) * std::size(geoms)));
+    std::printf("dw jit tap-quad sweep: %d problem x ISA runs executed bit-exact\n", executed);
+    CHECK(executed > 0);
+}
+
 // A clamp / relu whose range the requantize maps into the dst range (MobileNet's ReLU6 ×
 // 255/6 lands exactly on 255): the emitter leaves out the dst clamps (jit/postops.cpp); the
 // ranges that end just outside, negative factors, and an infinite factor keep them.
