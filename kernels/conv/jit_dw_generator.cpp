@@ -29,16 +29,17 @@ bool quad_taps(const ConvDesc& d) {
 
 bool byte_lanes(const Conf& c, Isa isa) {
     // A block of 64 costs the same for any number of its channels: fewer than
-    // 64 channels, or a last block of up to half (a quarter with tap quads),
-    // run faster widened (measured on Zen 4: 32 channels 0.087 ms widened vs 0.118
-    // as quads; 144 channels 0.099 with a widened tail of 16 vs 0.089-0.096).
+    // 64 channels, or (without tap quads) a last block of up to half, run faster
+    // widened. Measured on Zen 4 with quads: 32 channels 0.087 ms widened vs
+    // 0.118 as one quad block, but MobileNetV2's 144 channels (a last block of
+    // 16) 0.115-0.124 ms as quads vs 0.121-0.126 widened, 0.028 vs 0.035 at stride 2.
     // OCTET_DW_BYTE_LANES=0 keeps the widening form (to compare the two).
     const char* env = std::getenv("OCTET_DW_BYTE_LANES");
     if (env && std::strcmp(env, "0") == 0) return false;
     const int64_t tail = c.d.ic % 64;
     return (isa == Isa::avx512_core_vnni || isa == Isa::amx) && c.src_type == ir::ElemType::u8 &&
            c.zero_point == 0 && c.epilogue.dst_type == ir::ElemType::u8 && !c.epilogue.sum_op() &&
-           c.d.ic >= 64 && (tail == 0 || tail > (quad_taps(c.d) ? 16 : 32));
+           c.d.ic >= 64 && (quad_taps(c.d) || tail == 0 || tail > 32);
 }
 
 bool tap_quads(const Conf& c, Isa isa) { return byte_lanes(c, isa) && quad_taps(c.d); }
