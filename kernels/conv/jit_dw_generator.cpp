@@ -33,18 +33,23 @@ bool byte_lanes(const Conf& c, Isa isa) {
     // widened. Measured on Zen 4 with quads: 32 channels 0.087 ms widened vs
     // 0.118 as one quad block, but MobileNetV2's 144 channels (a last block of
     // 16) 0.115-0.124 ms as quads vs 0.121-0.126 widened, 0.028 vs 0.035 at stride 2.
+    // 32 channels at stride 1 take tap quads two pixels per zmm (pixel_pairs).
     // OCTET_DW_BYTE_LANES=0 keeps the widening form (to compare the two).
     const char* env = std::getenv("OCTET_DW_BYTE_LANES");
     if (env && std::strcmp(env, "0") == 0) return false;
     const int64_t tail = c.d.ic % 64;
     return (isa == Isa::avx512_core_vnni || isa == Isa::amx) && c.src_type == ir::ElemType::u8 &&
            c.zero_point == 0 && c.epilogue.dst_type == ir::ElemType::u8 && !c.epilogue.sum_op() &&
-           c.d.ic >= 64 && (quad_taps(c.d) || tail == 0 || tail > 32);
+           (c.d.ic >= 64 ? quad_taps(c.d) || tail == 0 || tail > 32 : c.d.ic == 32 && c.d.sw == 1 && quad_taps(c.d));
 }
 
 bool tap_quads(const Conf& c, Isa isa) { return byte_lanes(c, isa) && quad_taps(c.d); }
 
-int64_t channel_step(const Conf& c, Isa isa) { return byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa); }
+bool pixel_pairs(const Conf& c, Isa isa) { return tap_quads(c, isa) && c.d.ic == 32 && c.d.sw == 1; }
+
+int64_t channel_step(const Conf& c, Isa isa) {
+    return pixel_pairs(c, isa) ? 32 : byte_lanes(c, isa) ? 64 : jit::isa_simd_width(isa);
+}
 
 int64_t packed_channels(const Conf& c, Isa isa) {
     const int64_t w = channel_step(c, isa);
@@ -99,12 +104,14 @@ void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
     }
     auto* bytes = reinterpret_cast<int8_t*>(out);
     if (tap_quads(c, isa)) {
-        // Channel ch = 64b + 16i + 4k + m, tap kx = 4g + t: byte t of dword 4i+m of vector k.
+        // Blocks of S = 64 channels (32: pixel pairs), ch = S·b + 16i + 4k + m, tap kx = 4g + t:
+        // byte t of dword 4i+m of vector k (S bytes) of block b.
+        const int64_t S = channel_step(c, isa);
         for (int64_t ch = 0; ch < d.ic; ++ch) {
-            const int64_t b = ch / 64, i = (ch % 64) / 16, k = (ch % 16) / 4, m = ch % 4;
+            const int64_t b = ch / S, i = (ch % S) / 16, k = (ch % 16) / 4, m = ch % 4;
             for (int64_t ky = 0; ky < d.kh; ++ky)
                 for (int64_t kx = 0; kx < d.kw; ++kx)
-                    bytes[(ky * row + kx / 4 * cp) * 4 + b * 256 + k * 64 + (4 * i + m) * 4 + kx % 4] =
+                    bytes[(ky * row + kx / 4 * cp) * 4 + b * 4 * S + k * S + (4 * i + m) * 4 + kx % 4] =
                         wei[ch * taps + ky * d.kw + kx];
         }
         return;
@@ -119,6 +126,14 @@ void pack_weights(const Conf& c, Isa isa, const int8_t* wei, int32_t* out) {
 std::vector<float> permute_channels(const Conf& c, Isa isa, const std::vector<float>& v) {
     if (!byte_lanes(c, isa) || v.size() <= 1) return v;
     std::vector<float> out(size_t(packed_channels(c, isa)), 0.f);
+    if (pixel_pairs(c, isa)) {
+        // Lane 8h + 4i + m of accumulator k (element 16k + 8h + 4i + m) is channel 16i + 4k + m
+        // of pixel h of the pair.
+        out.assign(64, 0.f);
+        for (size_t ch = 0; ch < v.size(); ++ch)
+            for (size_t h = 0; h < 2; ++h) out[(ch % 16) / 4 * 16 + 8 * h + ch / 16 * 4 + ch % 4] = v[ch];
+        return out;
+    }
     if (tap_quads(c, isa)) {
         // Lane 4i+m of accumulator k (element 16k + 4i + m of the block) is channel 16i + 4k + m.
         for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 16) / 4 * 16 + (ch % 64) / 16 * 4 + ch % 4] = v[ch];
@@ -147,7 +162,7 @@ public:
 
     explicit JitDwConv(const Conf& c)
         : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)),
-          quads_(tap_quads(c, kIsa)), pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
+          quads_(tap_quads(c, kIsa)), px2_(pixel_pairs(c, kIsa)), pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
         // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
         w_in_regs_ = !bytes_ && d_.kw + 3 + 4 <= n_vregs;
         const int ur_max = Traits::has_mask ? 16 : 8;
@@ -166,13 +181,14 @@ public:
             const int w = w_in_regs_ ? 4 * groups_ : 0;
             ur_w_ = (n_vregs - 3 - 6 - w) / 4;
             b_slots_ = (n_vregs - 3 - w - 4 * ur_w_) / 2;
+            if (px2_) ur_w_ *= 2;  // pixels per block: each register unit holds two
         }
         // Low indices for the emitter's scratch (it stores bytes with VEX-only
         // moves on AVX-512, which reach xmm0..15 only), then accumulators, weights.
         x_idx_ = 0, t_idx_ = 1, zp_idx_ = 2;
         acc0_ = 3;
         w0_ = acc0_ + ur_w_;
-        if (bytes_) w0_ = acc0_ + 4 * ur_w_;
+        if (bytes_) w0_ = acc0_ + 4 * (px2_ ? ur_w_ / 2 : ur_w_);
         b0_ = w0_ + (w_in_regs_ ? 4 * groups_ : 0);
         post_ = std::make_unique<jit::PostOpEmitter<kIsa>>(*this, c_.epilogue, int(d_.oc),
                                                            jit::PostOpRegs{reg_params, rax, x_idx_, t_idx_, 1});
@@ -617,46 +633,68 @@ private:
     }
 
     // The tap-quad form of emit_channels_bytes (jit_dw_generator.hpp).
+    // With pixel pairs (32 channels, stride 1) a unit u is output pixels 2u, 2u+1 of the block:
+    // a 64-byte load at column c holds columns c and c+1, so B(c) holds the pairs (c, c+1) in
+    // its low half and (c+1, c+2) in its high half, and the word unpacks give pixel 2u's quads
+    // below and pixel 2u+1's above; the two pixels' 64 output bytes are adjacent in NHWC.
     void emit_channels_quads(const Segment& s, int n) {
         if constexpr (kIsa == Isa::avx512_core_vnni) {
-            const int ur = int(s.ur);
-            const int64_t ic = d_.ic, cp4 = cp_ * 4;
-            for (int u = 0; u < ur; ++u)
+            const int ur = int(s.ur), units = px2_ ? (ur + 1) / 2 : ur, unit_cols = px2_ ? 2 : int(d_.sw);
+            const int64_t ic = d_.ic, cp4 = cp_ * 4, S = px2_ ? 32 : 64;
+            for (int u = 0; u < units; ++u)
                 for (int k = 0; k < 4; ++k) vzero(acc4(u, k));
-            if (n < 64) {
+            if (px2_) {
+                // k2: the low 32 bytes (one pixel), k3: the high 32.
+                mov(reg_cnt, uint64_t(0xFFFFFFFF));
+                kmovq(k2, reg_cnt);
+                shl(reg_cnt, 32);
+                kmovq(k3, reg_cnt);
+            } else if (n < 64) {
                 mov(reg_cnt, (uint64_t(1) << n) - 1);
                 kmovq(k2, reg_cnt);
             }
             // Columns (from the block's first input column) a valid tap reads; steps (u, g)
-            // with a valid tap, each reading the pairs B(c) and B(c + 2), c = u*sw + 4g.
+            // with a valid tap, each reading the pairs B(c) and B(c + 2), c = u*unit_cols + 4g.
             std::set<int64_t> live;
             std::vector<std::pair<int, int>> steps;
-            for (int u = 0; u < ur; ++u)
+            for (int u = 0; u < units; ++u)
                 for (int g = 0; g < groups_; ++g) {
                     bool any = false;
-                    for (int64_t kx = 4 * g; kx < std::min<int64_t>(d_.kw, 4 * g + 4); ++kx)
-                        if (s.valid[size_t(u)][size_t(kx)]) {
-                            live.insert(u * d_.sw + kx);
-                            any = true;
-                        }
+                    for (int px = px2_ ? 2 * u : u; px < (px2_ ? std::min(2 * u + 2, ur) : u + 1); ++px)
+                        for (int64_t kx = 4 * g; kx < std::min<int64_t>(d_.kw, 4 * g + 4); ++kx)
+                            if (s.valid[size_t(px)][size_t(kx)]) {
+                                live.insert(px * d_.sw + kx);
+                                any = true;
+                            }
                     if (any) steps.push_back({u, g});
                 }
             if (!steps.empty()) ky_loop(int64_t(groups_) * cp4, [&] {
-                auto wei = [&](int g, int k) { return ptr[reg_kw + reg_c * 4 + int(g * cp4 + k * 64)]; };
+                auto wei = [&](int g, int k) { return ptr[reg_kw + reg_c * 4 + int(g * cp4 + k * S)]; };
                 if (w_in_regs_)
                     for (int g = 0; g < groups_; ++g)
-                        for (int k = 0; k < 4; ++k) vmovdqu32(Vmm(w0_ + 4 * g + k), wei(g, k));
+                        for (int k = 0; k < 4; ++k) {
+                            if (px2_) vbroadcasti64x4(Vmm(w0_ + 4 * g + k), wei(g, k));  // both pixels' lanes
+                            else vmovdqu32(Vmm(w0_ + 4 * g + k), wei(g, k));
+                        }
                 auto column = [&](const Vmm& x, int64_t c) {
-                    if (!live.count(c)) vpxord(x, x, x);
-                    else if (n == 64) vmovdqu8(x, ptr[reg_ks + reg_c + int(c * ic)]);
-                    else vmovdqu8(x | k2 | T_z, ptr[reg_ks + reg_c + int(c * ic)]);  // masked bytes never fault
+                    const Address a = ptr[reg_ks + reg_c + int(c * ic)];
+                    if (px2_) {
+                        // Columns c and c+1; a half no valid tap reads is zero, never loaded.
+                        const bool lo = live.count(c) > 0, hi = live.count(c + 1) > 0;
+                        if (lo && hi) vmovdqu8(x, a);
+                        else if (lo) vmovdqu8(x | k2 | T_z, a);
+                        else if (hi) vmovdqu8(x | k3 | T_z, a);
+                        else vpxord(x, x, x);
+                    } else if (!live.count(c)) vpxord(x, x, x);
+                    else if (n == 64) vmovdqu8(x, a);
+                    else vmovdqu8(x | k2 | T_z, a);  // masked bytes never fault
                 };
                 // B(c) in slot j: Vmm(b0_ + 2j) = bytes (x[c], x[c+1]) of the low 8 channels of
                 // each 128-bit lane, Vmm(b0_ + 2j + 1) of the high 8.
                 std::vector<int64_t> slot(size_t(b_slots_), INT64_MIN);
                 auto next_use = [&](int64_t c, size_t from) {
                     for (size_t i = from; i < steps.size(); ++i) {
-                        const int64_t c1 = steps[i].first * d_.sw + 4 * steps[i].second;
+                        const int64_t c1 = steps[i].first * unit_cols + 4 * steps[i].second;
                         if (c == c1 || c == c1 + 2) return i;
                     }
                     return steps.size();
@@ -682,7 +720,7 @@ private:
                 const Vmm q(t_idx_);
                 for (size_t i = 0; i < steps.size(); ++i) {
                     const int u = steps[i].first, g = steps[i].second;
-                    const int64_t c1 = u * d_.sw + 4 * g;
+                    const int64_t c1 = u * unit_cols + 4 * g;
                     const int j1 = pair_of(c1, i, -1), j2 = pair_of(c1 + 2, i, c1);
                     for (int k = 0; k < 4; ++k) {
                         const Vmm a(b0_ + 2 * j1 + k / 2), b(b0_ + 2 * j2 + k / 2);
@@ -692,23 +730,25 @@ private:
                     }
                 }
             });
-            for (int u = 0; u < ur; ++u) {
+            for (int u = 0; u < units; ++u) {
                 // Accumulator k holds channels 16i+4k+m: none is real when 4k >= n.
                 for (int k = 0; k < 4 && 4 * k < n; ++k)
                     post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), simd_w, RegExp(reg_res_ox),
                                    c_.acc_abs_max);
-                // The packs' lane order is the channel order; their saturation the dst clamp.
+                // The packs' lane order is the channel order (pixel pairs: pixel 2u's 32
+                // channels, then 2u+1's); their saturation the dst clamp.
                 vpackssdw(acc4(u, 0), acc4(u, 0), acc4(u, 1));
                 vpackssdw(acc4(u, 2), acc4(u, 2), acc4(u, 3));
                 vpackuswb(acc4(u, 0), acc4(u, 0), acc4(u, 2));
-                const Address dst = ptr[reg_dst_ox + reg_c + int(u * d_.oc)];
-                if (n == 64) vmovdqu8(dst, acc4(u, 0)); else vmovdqu8(dst | k2, acc4(u, 0));
+                const Address dst = ptr[reg_dst_ox + reg_c + int((px2_ ? 2 * u : u) * d_.oc)];
+                const bool full = px2_ ? 2 * u + 1 < ur : n == 64;
+                if (full) vmovdqu8(dst, acc4(u, 0)); else vmovdqu8(dst | k2, acc4(u, 0));
             }
         }
     }
 
     void emit_block(const Segment& s) {
-        const int step = bytes_ ? 64 : simd_w;
+        const int step = px2_ ? 32 : bytes_ ? 64 : simd_w;
         const int64_t full = channels_ / step * step;
         const int tail = int(channels_ - full);
         auto channels = [&](int n) {
@@ -789,6 +829,7 @@ private:
     int64_t cp_;
     bool bytes_ = false;
     bool quads_ = false;
+    bool px2_ = false;       // tap quads, two pixels of 32 channels per vector
     int groups_ = 1, b_slots_ = 0, b0_ = 0;  // tap quads: groups of 4 taps, B(q) register pairs from b0_
     bool pairs_ = false;
     int64_t row_units_ = 0;

@@ -36,6 +36,14 @@
 // reads column q (kept in a few registers, evicted by next use); columns no
 // valid tap reads are zeros, never loads (the zero-weight fourth tap may lie
 // past the row). OCTET_DW_TAP_QUADS=0 keeps one byte per lane.
+// Pixel pairs: with 32 channels a 64-byte load at column q holds columns q and
+// q+1, so the same unpacks give pixel p's quads in the low half and p+1's in
+// the high half (stride 1), and the packs give the two pixels' 64 output bytes
+// in NHWC order: one 32-channel block costs what a 64-channel block of one
+// pixel does (32 channels as ymm quads per pixel measured no faster than the
+// widening form: the unpacks and the epilogue stay per pixel). Weights are
+// [group][4][32] bytes, broadcast to both halves; a half of a load no valid
+// tap reads is masked off.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -83,6 +91,8 @@ int64_t channel_step(const Conf& c, jit::Isa isa);
 bool byte_lanes(const Conf& c, jit::Isa isa);
 // The tap-quad variant of it (see above).
 bool tap_quads(const Conf& c, jit::Isa isa);
+// Tap quads for 32 channels at stride 1, two output pixels per zmm (see above).
+bool pixel_pairs(const Conf& c, jit::Isa isa);
 
 // Column pairs (AVX2 / AVX-VNNI, no zero point, full vectors of interior
 // pixels): the widening form spends a (v)pmaddwd + vpaddd on each tap whose
@@ -102,7 +112,8 @@ bool tap_quads(const Conf& c, jit::Isa isa);
 // form [2 alignments][np pairs][cp] lanes (w of column 2j-a, w of column 2j+1-a)
 // and [kw][cp] row pairs (w of row ky, w of row ky+1 at column kx);
 // in byte-lane form [kw][cp/64][4][64] s8; as tap quads [ceil(kw/4)][cp/64][4][16][4] s8
-// (group, block, accumulator k, dword 4i+m = channel 16i+4k+m, tap 4g+t).
+// (group, block, accumulator k, dword 4i+m = channel 16i+4k+m, tap 4g+t), as pixel
+// pairs the same with blocks of 32 channels: [ceil(kw/4)][4][8][4].
 int64_t packed_channels(const Conf& c, jit::Isa isa);  // cp: channels rounded up to simd_w (64 for byte lanes)
 bool column_pairs(const Conf& c, jit::Isa isa);        // the pair forms apply (full vectors)
 int64_t packed_row_units(const Conf& c, jit::Isa isa);

@@ -295,7 +295,7 @@ TEST_CASE("dw jit: byte-lane form bit-exact (channel blocks, permuted epilogue v
 // case matters: pads wider than a tap group, rows narrower than the kernel (all
 // pixels border), strides 1-3 that share or skip column pairs, kw 3/4/5/7 (one
 // or two groups, the second padded with zero weights), asymmetric right pads,
-// and channel tails of 1-63 within the 64-channel block.
+// channel tails of 1-63 within the 64-channel block, and 32 channels as pixel pairs.
 TEST_CASE("dw jit: tap-quad form bit-exact (borders, strides, kernel widths, channel tails)",
           "[kernels][conv][dw][jit][emu]") {
     std::mt19937 rng(4242);
@@ -324,9 +324,24 @@ TEST_CASE("dw jit: tap-quad form bit-exact (borders, strides, kernel widths, cha
             quads += conv_dw::tap_quads(conf, Isa::avx512_core_vnni) ? 1 : 0;
             executed += check_problem(p, rng, false);
         }
+    // 32 channels at stride 1: two pixels per vector (odd widths leave the last pixel alone;
+    // a border pixel pairs with its neighbour or with nothing).
+    int pairs = 0, pair_geoms = 0;
+    for (const char* g : geoms) {
+        ConvProblem p = make_problem(std::string("g32mb1ic32oc32") + g, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+        conv_dw::Conf conf;
+        conf.d = p.desc;
+        conf.epilogue = p.epilogue;
+        pairs += conv_dw::pixel_pairs(conf, Isa::avx512_core_vnni) ? 1 : 0;
+        pair_geoms += p.desc.sw == 1 ? 1 : 0;
+        executed += check_problem(p, rng, false);
+    }
     const char* off = std::getenv("OCTET_DW_TAP_QUADS");
     if (off && std::strcmp(off, "0") == 0) WARN("OCTET_DW_TAP_QUADS=0: the tap-quad form is off");
-    else CHECK(quads == int(std::size(channels) * std::size(geoms)));
+    else {
+        CHECK(quads == int(std::size(channels) * std::size(geoms)));
+        CHECK(pairs == pair_geoms);
+    }
     std::printf("dw jit tap-quad sweep: %d problem x ISA runs executed bit-exact\n", executed);
     CHECK(executed > 0);
 }
