@@ -232,6 +232,27 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
                            last.lo <= 0.f && last.lo <= last.hi);
     }
 
+    // The ceiling of a clamp last in the chain (ReLU6), when the packs saturate: with
+    // out_scale >= 0 the requantize maps every v > hi to at least hi's image (the same
+    // f32 ops, rounding monotonically), so when that image is at or above the dst's top in
+    // every channel the packs give hi's integer to all of them, as they do after the min.
+    // (The range check of packs_saturate bounds v before the clamp, not after.)
+    bool skip_last_ceiling = sat && out_scale_nonneg_ && requant_finite_ && !e_.post_ops.empty();
+    if (skip_last_ceiling) {
+        const ir::PostOp& last = e_.post_ops.back();
+        skip_last_ceiling = last.kind == ir::PostOp::Kind::clamp && std::isfinite(last.lo) &&
+                            std::isfinite(last.hi) && last.lo <= last.hi;
+        const auto& os = e_.out_scale;
+        const auto& sh = e_.out_shift;
+        const size_t nch = std::max(out_scale_op_ ? os.size() : size_t(1), out_shift_op_ ? sh.size() : size_t(1));
+        for (size_t c = 0; c < nch && skip_last_ceiling; ++c) {
+            float y = last.hi;
+            if (out_scale_op_) y = y * os[os.size() == 1 ? 0 : c];
+            if (out_shift_op_) y = y + sh[sh.size() == 1 ? 0 : c];
+            skip_last_ceiling = y >= hi;
+        }
+    }
+
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
 
     // ×1 is exact on a converted integer: an empty scale emits nothing.
@@ -258,7 +279,7 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
             break;
         case ir::PostOp::Kind::clamp:
             if (!(skip_last_floor && i + 1 == e_.post_ops.size())) max(v, constant(p.lo));
-            min(v, constant(p.hi));
+            if (!(skip_last_ceiling && i + 1 == e_.post_ops.size())) min(v, constant(p.hi));
             maybe_snan = maybe_snan || is_signaling_nan(p.lo) || is_signaling_nan(p.hi);
             known = !std::isnan(p.lo) && !std::isnan(p.hi);
             known_lo = std::fmin(p.lo, p.hi), known_hi = p.hi;

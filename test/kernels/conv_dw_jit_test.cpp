@@ -355,12 +355,13 @@ TEST_CASE("dw jit: requantized ReLU6 and clamp ranges, dst clamps dropped or kep
                            "g100mb1ic100oc100ih4iw20kh3kw3ph1pw1", "g8mb1ic8oc8ih3iw13kh3kw3ph1pw1"};
     int executed = 0;
     for (const char* desc : descs)
-        for (int k = 0; k < 7; ++k) {
-            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, k >= 4 && k <= 5 ? ElemType::s8 : ElemType::u8, 0}, rng);
+        for (int k = 0; k < 11; ++k) {
+            const bool s8 = (k >= 4 && k <= 5) || k == 10;
+            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, s8 ? ElemType::s8 : ElemType::u8, 0}, rng);
             ir::Epilogue& e = p.epilogue;
             const int64_t c = p.desc.oc;
             e.out_shift.clear();
-            e.post_ops = {k == 4 ? ir::PostOp::clamp(-1.f, 6.f) : k == 5 ? ir::PostOp::relu() : ir::PostOp::clamp(0.f, 6.f)};
+            e.post_ops = {k == 4 || k == 10 ? ir::PostOp::clamp(-1.f, 6.f) : k == 5 ? ir::PostOp::relu() : ir::PostOp::clamp(0.f, 6.f)};
             std::uniform_real_distribution<float> near(40.f, 45.f), below(-3.f, 0.f);
             switch (k) {
             case 0: e.out_scale = {255.f / 6.f}; break;                         // [0, 255]: both dropped
@@ -369,7 +370,14 @@ TEST_CASE("dw jit: requantized ReLU6 and clamp ranges, dst clamps dropped or kep
             case 3: e.out_scale = {255.f / 6.f}; e.out_shift = {0.f}; break;   // the shift's add left out too
             case 4: e.out_scale = {-20.f}; e.out_shift = {3.f}; break;           // [-117, 23] in s8
             case 5: e.out_scale = {-1.f}; break;                                 // (-inf, 0]: the s8 floor stays
-            default: e.out_scale.assign(size_t(c), 42.5f); e.out_scale[size_t(c / 2)] = INFINITY; break;
+            case 6: e.out_scale.assign(size_t(c), 42.5f); e.out_scale[size_t(c / 2)] = INFINITY; break;
+            // The clamp's ceiling: 6 × 42.4 = 254.4 stays below the u8 top (min kept: values
+            // above 6 give 254); 6 × 42.45 + 0.3 reaches 255 (min left to the packs); one
+            // channel of 42.4 among 42.5 keeps it; s8: 6 × 21.2 = 127.2 >= 127 (left to the packs).
+            case 7: e.out_scale = {42.4f}; break;
+            case 8: e.out_scale = {42.45f}; e.out_shift = {0.3f}; break;
+            case 9: e.out_scale.assign(size_t(c), 42.5f); e.out_scale[size_t(c - 1)] = 42.4f; break;
+            default: e.out_scale = {21.2f}; break;
             }
             executed += check_problem(p, rng, false);
         }

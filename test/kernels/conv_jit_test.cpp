@@ -207,6 +207,19 @@ ir::Epilogue make_epilogue(int variant, const ConvDesc& d, std::mt19937& rng) {
         }
         break;
     }
+    case 18:  // u8, clamp(0, 30) requantized by 255/30 (30 -> 255, a ReLU6's form): its min is left to the packs
+    case 19:  // one channel's 30 x 8.45 = 253.5 < 255: the min must stay (values above 30 give 254)
+    case 20: {  // s8, clamp(-8, 30), out scale 4.25, out shift -0.5 (30 -> 127): min left to the packs
+        // Scales that take most accumulators above the clamp's top.
+        e.scale = random_vec(d.oc, 2.f * k * 64, 8.f * k * 64, rng);
+        e.bias = random_vec(d.oc, -5.f, 40.f, rng);
+        e.post_ops = {PostOp::clamp(variant == 20 ? -8.f : 0.f, 30.f)};
+        e.out_scale.assign(size_t(d.oc), variant == 20 ? 4.25f : 8.5f);
+        if (variant == 19) e.out_scale[size_t(d.oc / 2)] = 8.45f;
+        if (variant == 20) e.out_shift = {-0.5f};
+        e.dst_type = variant == 20 ? ElemType::s8 : ElemType::u8;
+        break;
+    }
     default:  // s8 residual, s8 dst, out shift vector
         e.scale = {2.f * k * 64};
         e.bias = {5.f};
@@ -374,6 +387,14 @@ TEST_CASE("jit conv: zero bias / shift and unit out scale left out before intege
                                   Config{ElemType::s8, 0, 17}})
             for (Isa isa : emu::sweep_isas())
                 for (int fill : {-1, 0}) check(parse_conv_desc(s), cfg, Weights::sparse, isa, seed++, ConvJitPath::automatic, {}, fill);
+}
+
+TEST_CASE("jit conv: a last clamp's ceiling left to the saturating packs or kept", "[kernels][conv][jit][emu]") {
+    // Grouped u8/s8 stores (64-channel blocks on AVX-512, 16 on AVX2) and the per-vector ones.
+    uint32_t seed = 3700;
+    for (const char* s : {"mb1ic64ih6oc72oh6kh3ph1", "mb1ic24ih7oc160oh7kh1ph0", "mb1ic13ih5iw7oc21oh5ow7kh3kw3ph1pw1"})
+        for (const Config& cfg : {Config{ElemType::u8, 0, 18}, Config{ElemType::s8, 0, 19}, Config{ElemType::u8, 0, 20}})
+            for (Isa isa : emu::sweep_isas()) check(parse_conv_desc(s), cfg, Weights::full, isa, seed++);
 }
 
 TEST_CASE("jit conv: code generation at every ISA (executed where supported)", "[kernels][conv][jit]") {

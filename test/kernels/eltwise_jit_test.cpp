@@ -405,7 +405,7 @@ TEST_CASE("eltwise jit: gelu_quantize equals the f32 Gelu kernel then the quanti
     std::mt19937 rng(23);
     const float scales[] = {0.5f, 2.f, 1.f / 0.0173f, -4.f, 22.0291f};
     const float shifts[] = {0.f, 128.f, 0.5f, -1.5653436e-06f};
-    int runs = 0;
+    int runs = 0, gelu_isas = 0;
     for (Isa isa : executed_isas()) {
         Isa body;
         if (!kernels::f32::f32_jit_isa(isa, body)) {  // SSE4.2: no f32 Gelu code, refused with the reason
@@ -415,6 +415,7 @@ TEST_CASE("eltwise jit: gelu_quantize equals the f32 Gelu kernel then the quanti
             CHECK(why.find("Gelu") != std::string::npos);
             continue;
         }
+        ++gelu_isas;
         for (bool tanh : {false, true}) {
             kernels::f32::EltwiseDesc gd;
             gd.op = tanh ? kernels::f32::EltOp::gelu_tanh : kernels::f32::EltOp::gelu_erf;
@@ -467,5 +468,5 @@ TEST_CASE("eltwise jit: gelu_quantize equals the f32 Gelu kernel then the quanti
         }
     }
     print_executed("gelu_quantize");
-    CHECK(runs > 0);
+    CHECK((runs > 0) == (gelu_isas > 0));  // none under OCTET_MAX_ISA=sse42
 }
