@@ -136,7 +136,8 @@ std::vector<float> permute_channels(const Conf& c, Isa isa, const std::vector<fl
     }
     if (tap_quads(c, isa)) {
         // Lane 4i+m of accumulator k (element 16k + 4i + m of the block) is channel 16i + 4k + m.
-        for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 16) / 4 * 16 + (ch % 64) / 16 * 4 + ch % 4] = v[ch];
+        for (size_t ch = 0; ch < v.size(); ++ch)
+            out[ch / 64 * 64 + (ch % 16) / 4 * 16 + (ch % 64) / 16 * 4 + ch % 4] = v[ch];
         return out;
     }
     for (size_t ch = 0; ch < v.size(); ++ch) out[ch / 64 * 64 + (ch % 4) * 16 + (ch % 64) / 4] = v[ch];
@@ -162,7 +163,8 @@ public:
 
     explicit JitDwConv(const Conf& c)
         : Generator(kIsa, 1024 * 1024), c_(c), d_(c.d), cp_(packed_channels(c, kIsa)), bytes_(byte_lanes(c, kIsa)),
-          quads_(tap_quads(c, kIsa)), px2_(pixel_pairs(c, kIsa)), pairs_(column_pairs(c, kIsa)), row_units_(packed_row_units(c, kIsa)) {
+          quads_(tap_quads(c, kIsa)), px2_(pixel_pairs(c, kIsa)), pairs_(column_pairs(c, kIsa)),
+          row_units_(packed_row_units(c, kIsa)) {
         // Weights of a kernel row stay in registers when they leave room for >= 4 pixels.
         w_in_regs_ = !bytes_ && d_.kw + 3 + 4 <= n_vregs;
         const int ur_max = Traits::has_mask ? 16 : 8;

@@ -328,7 +328,8 @@ TEST_CASE("dw jit: tap-quad form bit-exact (borders, strides, kernel widths, cha
     // a border pixel pairs with its neighbour or with nothing).
     int pairs = 0, pair_geoms = 0;
     for (const char* g : geoms) {
-        ConvProblem p = make_problem(std::string("g32mb1ic32oc32") + g, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+        ConvProblem p =
+            make_problem(std::string("g32mb1ic32oc32") + g, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
         conv_dw::Conf conf;
         conf.d = p.desc;
         conf.epilogue = p.epilogue;
@@ -361,7 +362,9 @@ TEST_CASE("dw jit: requantized ReLU6 and clamp ranges, dst clamps dropped or kep
             ir::Epilogue& e = p.epilogue;
             const int64_t c = p.desc.oc;
             e.out_shift.clear();
-            e.post_ops = {k == 4 || k == 10 ? ir::PostOp::clamp(-1.f, 6.f) : k == 5 ? ir::PostOp::relu() : ir::PostOp::clamp(0.f, 6.f)};
+            e.post_ops = {k == 4 || k == 10 ? ir::PostOp::clamp(-1.f, 6.f)
+                          : k == 5          ? ir::PostOp::relu()
+                                            : ir::PostOp::clamp(0.f, 6.f)};
             std::uniform_real_distribution<float> near(40.f, 45.f), below(-3.f, 0.f);
             switch (k) {
             case 0: e.out_scale = {255.f / 6.f}; break;                         // [0, 255]: both dropped
