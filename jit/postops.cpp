@@ -203,6 +203,21 @@ bool PostOpEmitter<isa>::packs_saturate(double acc_abs_max) const {
 }
 
 template <Isa isa>
+size_t PostOpEmitter<isa>::requant_channels() const {
+    return std::max(out_scale_op_ ? e_.out_scale.size() : size_t(1), out_shift_op_ ? e_.out_shift.size() : size_t(1));
+}
+
+// x × out_scale[c] + out_shift[c] with the ops the kernel emits (two roundings, no FMA).
+template <Isa isa>
+float PostOpEmitter<isa>::requant_image(float x, size_t c) const {
+    const auto& os = e_.out_scale;
+    const auto& sh = e_.out_shift;
+    if (out_scale_op_) x = x * os[os.size() == 1 ? 0 : c];
+    if (out_shift_op_) x = x + sh[sh.size() == 1 ? 0 : c];
+    return x;
+}
+
+template <Isa isa>
 bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const RegExp& residual,
                                  double sat_acc_abs_max) {
     if (n < 1 || n > simd_w)
@@ -242,15 +257,8 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
         const ir::PostOp& last = e_.post_ops.back();
         skip_last_ceiling = last.kind == ir::PostOp::Kind::clamp && std::isfinite(last.lo) &&
                             std::isfinite(last.hi) && last.lo <= last.hi;
-        const auto& os = e_.out_scale;
-        const auto& sh = e_.out_shift;
-        const size_t nch = std::max(out_scale_op_ ? os.size() : size_t(1), out_shift_op_ ? sh.size() : size_t(1));
-        for (size_t c = 0; c < nch && skip_last_ceiling; ++c) {
-            float y = last.hi;
-            if (out_scale_op_) y = y * os[os.size() == 1 ? 0 : c];
-            if (out_shift_op_) y = y + sh[sh.size() == 1 ? 0 : c];
-            skip_last_ceiling = y >= hi;
-        }
+        for (size_t c = 0; c < requant_channels() && skip_last_ceiling; ++c)
+            skip_last_ceiling = requant_image(last.hi, c) >= hi;
     }
 
     if constexpr (Traits::is_vex) g_.vcvtdq2ps(v, v); else g_.cvtdq2ps(v, v);
@@ -308,16 +316,11 @@ bool PostOpEmitter<isa>::convert(const Vmm& v, const Channel& oc, int n, const R
     // (without FMA, as the kernel does). A ReLU6 requantized to u8 (6 × 255/6 = 255) then
     // needs neither dst clamp. Only finite factors and shifts keep every value between the
     // images of the bounds (x × inf is NaN at x = 0); a NaN image (0 × inf) leaves it unknown.
-    const auto& os = e_.out_scale;
-    const auto& sh = e_.out_shift;
     if (known && (out_scale_op_ || out_shift_op_) && requant_finite_) {
-        const size_t nch = std::max(out_scale_op_ ? os.size() : size_t(1), out_shift_op_ ? sh.size() : size_t(1));
         float lo_all = INFINITY, hi_all = -INFINITY;
-        for (size_t c = 0; c < nch && known; ++c) {
+        for (size_t c = 0; c < requant_channels() && known; ++c) {
             for (float x : {known_lo, known_hi}) {
-                float y = x;
-                if (out_scale_op_) y = y * os[os.size() == 1 ? 0 : c];
-                if (out_shift_op_) y = y + sh[sh.size() == 1 ? 0 : c];
+                const float y = requant_image(x, c);
                 known = known && !std::isnan(y);
                 lo_all = std::fmin(lo_all, y), hi_all = std::fmax(hi_all, y);
             }

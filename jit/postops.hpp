@@ -92,6 +92,10 @@ public:
 private:
     Xbyak::Address constant(float value);
     bool packs_saturate(double acc_abs_max) const;
+    // Channels of the emitted out_scale / out_shift (1 when both broadcast), and a value's
+    // image through them computed as the kernel does.
+    size_t requant_channels() const;
+    float requant_image(float x, size_t c) const;
     void set_tail_mask(int n);
     void op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Xbyak::Operand&),
                                 const Vmm& v, size_t size, size_t param_offset, const Channel& oc, int n);
