@@ -78,6 +78,30 @@ ConvProblem make_problem(const std::string& desc, const Variant& v, std::mt19937
     return p;
 }
 
+// A depthwise descriptor of c channels with the geometry g ("ih..iw..kh..").
+std::string dw_desc(int c, const std::string& g) {
+    const std::string n = std::to_string(c);
+    return "g" + n + "mb1ic" + n + "oc" + n + g;
+}
+
+// Per-channel out_scale in [0.5, 6) and out_shift in [shift_lo, shift_hi), replacing the problem's.
+void random_requantize(ConvProblem& p, float shift_lo, float shift_hi, std::mt19937& rng) {
+    std::uniform_real_distribution<float> f(0.5f, 6.f), sh(shift_lo, shift_hi);
+    p.epilogue.out_scale.clear();
+    for (int64_t oc = 0; oc < p.desc.oc; ++oc) {
+        p.epilogue.out_scale.push_back(f(rng));
+        p.epilogue.out_shift.push_back(sh(rng));
+    }
+}
+
+// The generator configuration of a problem, for the form predicates (byte_lanes, tap_quads, ...).
+conv_dw::Conf conf_of(const ConvProblem& p) {
+    conv_dw::Conf conf;
+    conf.d = p.desc;
+    conf.epilogue = p.epilogue;
+    return conf;
+}
+
 // Random source (and residual) for p in guarded buffers, the reference's
 // output, and a guarded destination.
 struct DwData {
@@ -185,10 +209,8 @@ TEST_CASE("dw jit: bit-exact sweep (tails, 3x3/5x5, strides, pads, dilation, typ
     int i = 0, executed = 0;
     for (const char* g : geoms)
         for (int c : channels) {
-            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
-                                     std::to_string(c) + g;
             const Variant& v = variants[size_t(i++) % (sizeof variants / sizeof variants[0])];
-            executed += check_problem(make_problem(desc, v, rng), rng, i == 1);
+            executed += check_problem(make_problem(dw_desc(c, g), v, rng), rng, i == 1);
         }
     // Batches of 2 and every variant on one awkward shape.
     for (const Variant& v : variants)
@@ -243,8 +265,7 @@ TEST_CASE("dw jit: every pixel-block size, grouped narrowing, chains without out
     int executed = 0, i = 0;
     for (int iw = 1; iw <= 20; ++iw)
         for (int c : {8, 16, 21, 64}) {
-            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" + std::to_string(c) +
-                                     "ih3iw" + std::to_string(iw) + "kh3kw3ph1pw1";
+            const std::string desc = dw_desc(c, "ih3iw" + std::to_string(iw) + "kh3kw3ph1pw1");
             executed += check_problem(make_problem(desc, variants[size_t(i++) % std::size(variants)], rng), rng, false);
         }
     std::printf("dw jit block-size sweep: %d problem x ISA runs executed bit-exact\n", executed);
@@ -265,22 +286,12 @@ TEST_CASE("dw jit: byte-lane form bit-exact (channel blocks, permuted epilogue v
     int i = 0, executed = 0, byte_form = 0;
     for (const char* g : geoms)
         for (int c : channels) {
-            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
-                                     std::to_string(c) + g;
             // Every other round of posts, shifts <= 0 only: the floor of a relu / clamp(-20, ..) is
             // then left to the packs (jit/postops.cpp).
             const bool nonpos = (i / 3) % 2 == 1;
-            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
-            std::uniform_real_distribution<float> f(0.5f, 6.f), sh(-40.f, nonpos ? 0.f : 90.f);
-            p.epilogue.out_scale.clear();
-            for (int64_t oc = 0; oc < c; ++oc) {
-                p.epilogue.out_scale.push_back(f(rng));
-                p.epilogue.out_shift.push_back(sh(rng));
-            }
-            conv_dw::Conf conf;
-            conf.d = p.desc;
-            conf.epilogue = p.epilogue;
-            byte_form += conv_dw::byte_lanes(conf, Isa::avx512_core_vnni) ? 1 : 0;
+            ConvProblem p = make_problem(dw_desc(c, g), Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+            random_requantize(p, -40.f, nonpos ? 0.f : 90.f, rng);
+            byte_form += conv_dw::byte_lanes(conf_of(p), Isa::avx512_core_vnni) ? 1 : 0;
             executed += check_problem(p, rng, false);
         }
     const char* off = std::getenv("OCTET_DW_BYTE_LANES");  // =0 disables the form (A/B timing)
@@ -307,33 +318,17 @@ TEST_CASE("dw jit: tap-quad form bit-exact (borders, strides, kernel widths, cha
     int i = 0, executed = 0, quads = 0;
     for (const char* g : geoms)
         for (int c : channels) {
-            const std::string desc = "g" + std::to_string(c) + "mb1ic" + std::to_string(c) + "oc" +
-                                     std::to_string(c) + g;
-            ConvProblem p = make_problem(desc, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
-            std::uniform_real_distribution<float> f(0.5f, 6.f), sh(-40.f, 90.f);
-            if (i % 2 == 0) {
-                p.epilogue.out_scale.clear();
-                for (int64_t oc = 0; oc < c; ++oc) {
-                    p.epilogue.out_scale.push_back(f(rng));
-                    p.epilogue.out_shift.push_back(sh(rng));
-                }
-            }
-            conv_dw::Conf conf;
-            conf.d = p.desc;
-            conf.epilogue = p.epilogue;
-            quads += conv_dw::tap_quads(conf, Isa::avx512_core_vnni) ? 1 : 0;
+            ConvProblem p = make_problem(dw_desc(c, g), Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+            if (i % 2 == 0) random_requantize(p, -40.f, 90.f, rng);
+            quads += conv_dw::tap_quads(conf_of(p), Isa::avx512_core_vnni) ? 1 : 0;
             executed += check_problem(p, rng, false);
         }
     // 32 channels at stride 1: two pixels per vector (odd widths leave the last pixel alone;
     // a border pixel pairs with its neighbour or with nothing).
     int pairs = 0, pair_geoms = 0;
     for (const char* g : geoms) {
-        ConvProblem p =
-            make_problem(std::string("g32mb1ic32oc32") + g, Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
-        conv_dw::Conf conf;
-        conf.d = p.desc;
-        conf.epilogue = p.epilogue;
-        pairs += conv_dw::pixel_pairs(conf, Isa::avx512_core_vnni) ? 1 : 0;
+        ConvProblem p = make_problem(dw_desc(32, g), Variant{ElemType::u8, 0, ElemType::u8, i++ % 3}, rng);
+        pairs += conv_dw::pixel_pairs(conf_of(p), Isa::avx512_core_vnni) ? 1 : 0;
         pair_geoms += p.desc.sw == 1 ? 1 : 0;
         executed += check_problem(p, rng, false);
     }
