@@ -37,7 +37,7 @@ const char* kUsage =
     "    occurrence, with its weights quantized per output channel to [-127, 127] (255 levels, as the\n"
     "    LPT does); the peers: oneDNN int8 only.\n"
     "  --paths: also time octet's non-VNNI paths forced one by one (fast = the fast chain on the\n"
-    "    made-safe weights, the floor; fixup; exact; s16; pxfix) and print the fixup density;\n"
+    "    made-safe weights, the floor; fixup; exact; s16; pxfix; wide) and print the fixup density;\n"
     "    --rounds R: R interleaved rounds of them, the minimum of each kept.\n";
 
 struct Layer {
@@ -412,31 +412,33 @@ int main(int argc, char** argv) {
                 const std::pair<const kernels::ConvProblem*, kernels::ConvJitPath> want[] = {
                     {&ps, kernels::ConvJitPath::automatic}, {&p, kernels::ConvJitPath::fixup},
                     {&p, kernels::ConvJitPath::exact},      {&p, kernels::ConvJitPath::s16},
-                    {&p, kernels::ConvJitPath::pxfix}};
-                std::unique_ptr<kernels::ConvKernel> kk[5];
-                std::pair<double, std::string> res[5];
-                for (int i = 0; i < 5; ++i) {
+                    {&p, kernels::ConvJitPath::pxfix},      {&p, kernels::ConvJitPath::wide}};
+                std::unique_ptr<kernels::ConvKernel> kk[6];
+                std::pair<double, std::string> res[6];
+                for (int i = 0; i < 6; ++i) {
                     std::string why;
                     kk[i] = kernels::make_conv_jit_kernel(*want[i].first, isa, why, want[i].second);
                     res[i] = {double(NAN), kk[i] ? kk[i]->exec_type() : std::string("declined")};
                 }
                 // A forced pxfix that fell back to the fixup is not a pxfix figure.
                 if (res[4].second.find("_pxfix") == std::string::npos) kk[4].reset();
+                if (res[5].second.find("_wide") == std::string::npos) kk[5].reset();
                 std::vector<uint8_t> dd2(dst.size());
                 kernels::ConvArgs aa = args;
                 aa.dst = dd2.data();
                 for (int r = 0; r < o.rounds; ++r)
-                    for (int i = 0; i < 5; ++i) {
+                    for (int i = 0; i < 6; ++i) {
                         if (!kk[i]) continue;
                         const double m = time_ms([&] { kk[i]->run(aa, 0, kk[i]->work_units()); }, o.min_time);
                         if (!(m >= res[i].first)) res[i].first = m;
                     }
-                const auto &f = res[0], &x = res[1], &e = res[2], &s16 = res[3], &px = res[4];
-                std::printf("#path %-26s dens %.3f | fast %7.3f fixup %7.3f exact %7.3f s16 %7.3f pxfix %7.3f ms | "
-                            "x fast: %5.2f %5.2f %5.2f %5.2f | model %5.2f %5.2f %5.2f %5.2f | auto %s\n",
-                            d.name.c_str(), cst.density, f.first, x.first, e.first, s16.first, px.first,
-                            x.first / f.first, e.first / f.first, s16.first / f.first, px.first / f.first, cst.fixup,
-                            cst.exact, cst.s16, cst.pxfix, k->exec_type().c_str());
+                const auto &f = res[0], &x = res[1], &e = res[2], &s16 = res[3], &px = res[4], &wd = res[5];
+                std::printf("#path %-26s dens %.3f | fast %7.3f fixup %7.3f exact %7.3f s16 %7.3f pxfix %7.3f wide %7.3f ms | "
+                            "x fast: %5.2f %5.2f %5.2f %5.2f %5.2f | model %5.2f %5.2f %5.2f %5.2f %5.2f | auto %s\n",
+                            d.name.c_str(), cst.density, f.first, x.first, e.first, s16.first, px.first, wd.first,
+                            x.first / f.first, e.first / f.first, s16.first / f.first, px.first / f.first,
+                            wd.first / f.first, cst.fixup, cst.exact, cst.s16, cst.pxfix, cst.wide,
+                            k->exec_type().c_str());
             }
 
             double ms[4] = {ms_o, NAN, NAN, NAN};

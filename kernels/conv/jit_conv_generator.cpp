@@ -50,6 +50,8 @@ public:
         if ((c.fixup || c.corr) && (vnni || c.split))
             throw ArgumentError(c.name + ": fixup / corr are for the non-VNNI fast path");
         if (c.fixup && c.corr) throw ArgumentError(c.name + ": one correction at a time");
+        if (c.wide && (vnni || c.split || c.fixup || c.corr || c.s8_src))
+            throw ArgumentError(c.name + ": wide is the plain non-VNNI chain on widened u8 sources");
     }
     std::string name() const override { return c_.name; }
 
@@ -110,6 +112,17 @@ private:
     }
     // acc += Σ4 u8(a)·s8(w) per lane, exactly (the fast path only gets safe pairs).
     void mac(const Vmm& a, const Vmm& w, const Vmm& d) {
+        if (c_.wide) {
+            if constexpr (vex) {
+                vpmaddwd(T(), a, w);
+                vpaddd(d, d, T());
+            } else {
+                movdqa(T(), a);
+                pmaddwd(T(), w);
+                paddd(d, T());
+            }
+            return;
+        }
         if constexpr (vnni) {
             if constexpr (evex) vpdpbusd(d, a, w, EvexEncoding);
             else vpdpbusd(d, a, w, VexEncoding);

@@ -17,6 +17,10 @@
 //               over the sparse correction groups of the row's valid ky (exact)
 //     corr      fast on w_safe, plus a tile of Σ a·d the caller computed with
 //               pixels in the lanes (kernels/conv/pxfix.hpp), added per pixel
+//     wide      the source is u16 words (the caller widened it) and the weights
+//               s16: a 4-byte unit is a pair, vpmaddwd t, a, w; vpaddd (exact for
+//               any weights: 2 vector ops per pair where the fast chain takes 3
+//               per quad; first layers lose little, their quads are mostly padding)
 //   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
 //   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
 //   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the
@@ -70,6 +74,7 @@ struct Conf {
     bool has_comp = false;  // subtract the compensation
     bool fixup = false;     // fast chain on w_safe + list-driven Σ a·d (not with split)
     bool corr = false;      // fast chain on w_safe + CallArgs::corr added before the epilogue (pxfix.hpp)
+    bool wide = false;      // u16 source, s16 weight pairs (ic / icq / ic_tail count bytes of words)
     std::vector<uint8_t> fix_used[kFixMaxGroup];  // per group size: [j][kx][tail] lists that are ever non-empty
     int64_t kh = 1;                 // filter height (fixup index stride)
     int64_t ic = 0;         // source pixel stride (all groups)

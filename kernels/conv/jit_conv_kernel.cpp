@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -158,6 +159,39 @@ double pxfix_cost(const ConvDesc& d, int64_t entries) {
     if (pxfix_rows(d)) a *= double(d.kh * ((d.kw * d.ic + 15) / 16 * 16)) / k;
     return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
+// The wide path (Conf::wide): a first layer in the kernel-row form, its source
+// widened to u16 words and its weights to s16, a pair per 4-byte unit: exact for
+// any weights. Per kernel row the fast chain issues 3·ceil(kw·ic / 4) ops (two of
+// them multiplies) and wide 2·ceil(kw·ic / 2) (one): op counts say 1.11x for
+// MobileNetV2's 3x3x3 (9 bytes: 3 quads, 5 pairs) and 1.22x for ResNet-50's 7x7x3
+// (21 bytes: 6 quads, 11 pairs); measured 1.10x and 1.04x (EPYC, AVX2 cap,
+// bench_conv --paths, the widening included), where the split weights take
+// 1.8-1.9x and pxfix 1.4-2.4x (its transposes are mostly padding here). Not
+// for wider layers: there the loads (2x the weight bytes and broadcasts per MAC)
+// and the front end bind it, 1.2-1.4x oneDNN's time on ResNet-50's 3x3 and 1x1
+// layers against pxfix's 1.0-1.15x.
+bool wide_shape(const ConvDesc& d, Isa isa) { return kwic_shape(d) && (isa == Isa::sse42 || isa == Isa::avx2); }
+constexpr double kWidePerOps = 0.92;  // measured / op-count ratio, the mean of the two layers above
+double wide_cost(const ConvDesc& d) {
+    const double run = double(d.kw * d.ic);
+    return kWidePerOps * (2.0 * std::ceil(run / 2)) / (3.0 * std::ceil(run / 4));
+}
+// [oc][taps][ic] s8 -> the same with every weight as its two s16 bytes (little
+// endian): packed as a layer of 2·ic channels it is the s16 pair layout.
+std::vector<int8_t> widen_weights(const std::vector<int8_t>& w) {
+    std::vector<int8_t> out(w.size() * 2);
+    for (size_t i = 0; i < w.size(); ++i) {
+        out[2 * i] = w[i];
+        out[2 * i + 1] = int8_t(w[i] < 0 ? -1 : 0);
+    }
+    return out;
+}
+ConvDesc widened_desc(const ConvDesc& d) {
+    ConvDesc w = d;
+    w.ic = 2 * d.ic;
+    return w;
+}
+
 double s16_cost(const ConvDesc& d) { return d.ic >= 64 && d.oc >= 64 ? kS16Cost : kS16CostNarrow; }
 double exact_cost(const ConvDesc&) { return kExactCost; }
 
@@ -166,6 +200,11 @@ std::string shape_tag(const ConvDesc& d) {
     return "g" + s(d.g) + "ic" + s(d.ic) + "ih" + s(d.ih) + "iw" + s(d.iw) + "oc" + s(d.oc) + "oh" + s(d.oh) + "ow" +
            s(d.ow) + "kh" + s(d.kh) + "kw" + s(d.kw) + "sh" + s(d.sh) + "sw" + s(d.sw) + "ph" + s(d.ph) + "pw" +
            s(d.pw) + "dh" + s(d.dh) + "dw" + s(d.dw);
+}
+
+// u8 -> u16 (s8 sources xor 0x80 first, like the kernel's shift); vectorized by the compiler.
+void widen_row(const uint8_t* s, int64_t n, uint8_t flip, uint16_t* d) {
+    for (int64_t i = 0; i < n; ++i) d[i] = uint16_t(s[i] ^ flip);
 }
 
 const float* data_or_null(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
@@ -183,14 +222,24 @@ public:
 
         stats_ = cp::analyze_pairs(d_, p.weights.data());
         split_ = !vnni && stats_.unsafe > 0;
+        if (split_ && wide_shape(d_, isa) &&
+            (path == ConvJitPath::wide ||
+             (path == ConvJitPath::automatic && conv_jit_costs(p, isa).best_direct == ConvJitPath::wide))) {
+            wide_ = true;
+            split_ = false;
+        }
+        // The widened source and weights are a layer of 2·ic byte channels to the
+        // packing and the generator's strides.
+        const ConvDesc dk = wide_ ? widened_desc(d_) : d_;
+        const std::vector<int8_t> wbytes = wide_ ? widen_weights(p.weights) : std::vector<int8_t>();
 
         oc_block_ = conv_oc_block(d_, isa);
         const int nb = oc_block_ / simd_w;
         n_ocb_ = (ocg + oc_block_ - 1) / oc_block_;
-        icq_ = cp::packed_icq(d_);
-        const int64_t ky_step = (d_.dh + 1) * d_.iw * d_.ic, kx_step = (d_.dw + 1) * d_.ic;
+        icq_ = cp::packed_icq(dk);
+        const int64_t ky_step = (dk.dh + 1) * dk.iw * dk.ic, kx_step = (dk.dw + 1) * dk.ic;
         std::vector<int8_t> wsafe;
-        if (split_ && path != ConvJitPath::exact) {
+        if (split_ && path != ConvJitPath::exact && path != ConvJitPath::wide) {
             const bool allowed = path == ConvJitPath::fixup || path == ConvJitPath::pxfix || fixup_allowed();
             if (allowed) {
                 std::vector<int8_t> delta;
@@ -227,7 +276,8 @@ public:
             }
         }
         wq_ = int64_t(split_ ? 2 : 1) * oc_block_ * 4;
-        packed_ = cp::pack_weights(d_, fixup_ || pxfix_ ? wsafe.data() : p.weights.data(), oc_block_, split_);
+        packed_ = wide_ ? cp::pack_weights(dk, wbytes.data(), oc_block_, false)
+                        : cp::pack_weights(d_, fixup_ || pxfix_ ? wsafe.data() : p.weights.data(), oc_block_, split_);
 
         if (flat_) {
             ycls_.cls.assign(size_t(d_.oh), 0);
@@ -245,29 +295,30 @@ public:
         if (zp_eff != 0) comp_ = cp::compensation(d_, p.weights.data(), oc_block_, zp_eff, ycls_, xcls_);
 
         exec_type_ = std::string("jit_") + jit::exec_isa_tag(isa) + (one_by_one_ ? "_1x1" : "") + (split_ ? "_exact" : "") +
-                     (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + "_I8";
+                     (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + (wide_ ? "_wide" : "") + "_I8";
         const ir::PostOp* sum = e_.sum_op();
         rsz_ = sum ? ir::elem_size(sum->sum_type) : 0;
         dsz_ = ir::elem_size(e_.dst_type);
         name_ = std::string("conv_") + jit::isa_name(isa) + "_" + (one_by_one_ ? "1x1" : "direct") +
-                (split_ ? "_exact" : "") + (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + "_" +
+                (split_ ? "_exact" : "") + (fixup_ ? "_fixup" : "") + (pxfix_ ? "_pxfix" : "") + (wide_ ? "_wide" : "") + "_" +
                 ir::to_string(src_t_) + "s8" + ir::to_string(e_.dst_type) + "_" +
                 shape_tag(d_);
 
         cj::Conf c;
         c.isa = isa;
         c.flat = flat_;
-        c.s8_src = src_t_ == ir::ElemType::s8;
+        c.s8_src = !wide_ && src_t_ == ir::ElemType::s8;  // wide: the widening shifts
+        c.wide = wide_;
         c.split = split_;
         c.has_comp = zp_eff != 0;
         c.fixup = fixup_;
         c.corr = pxfix_;
         for (int k = 0; k < cj::kFixMaxGroup; ++k) c.fix_used[k] = fix_.list[k].used;
         c.kh = d_.kh;
-        c.ic = d_.ic;
+        c.ic = dk.ic;
         c.oc = d_.oc;
         c.icq = icq_;
-        c.ic_tail = int(icg % 4);
+        c.ic_tail = int(dk.icg() % 4);
         c.kw = d_.kw;
         c.sw = d_.sw;
         c.dw = d_.dw;
@@ -283,10 +334,10 @@ public:
         // chain needs every pmaddubsw pair of the flattened layout safe too (its
         // pairs straddle the kx taps): conv1 then runs 6 quads a row instead of 7.
         // pxfix in the kernel-row form corrects the weights made safe for both layouts.
-        const ConvDesc dv = kwic_desc(d_);  // the packing sees a 1-wide kernel
-        const int8_t* wk = px_rows_ ? wsafe.data() : p.weights.data();
+        const ConvDesc dv = kwic_desc(dk);  // the packing sees a 1-wide kernel
+        const int8_t* wk = wide_ ? wbytes.data() : px_rows_ ? wsafe.data() : p.weights.data();
         if (!split_ && !fixup_ && (!pxfix_ || px_rows_) && kwic_shape(d_) &&
-            (vnni || (simd_w <= 8 && cp::analyze_pairs(dv, wk).unsafe == 0))) {
+            (vnni || wide_ || (simd_w <= 8 && cp::analyze_pairs(dv, wk).unsafe == 0))) {
             kwic_quads_ = cp::packed_icq(dv);
             kwic_packed_ = cp::pack_weights(dv, wk, oc_block_, false);
             c.kwic_quads = kwic_quads_;
@@ -402,6 +453,27 @@ public:
             AlignedBuffer at, tile;
         };
         thread_local PxState px;
+        // wide: the input rows a thread's units read, widened to u16 words (s8 shifted)
+        // into an image of the source's geometry, each row once per job.
+        struct WideState {
+            const JitConvKernel* kernel = nullptr;
+            uint64_t job = 0;
+            const void* src = nullptr;
+            std::vector<uint8_t> held;  // per (image, input row)
+            AlignedBuffer img;
+        };
+        thread_local WideState wd;
+        if (wide_) {
+            if (a.job == 0 || wd.kernel != this || wd.job != a.job || wd.src != a.src) {
+                wd.kernel = this;
+                wd.job = a.job;
+                wd.src = a.src;
+                wd.held.assign(size_t(d_.mb * d_.ih), 0);
+            }
+            // 64 bytes past the image: a tail unit may read 4 bytes where 2 are used.
+            const size_t bytes = size_t(d_.mb * d_.ih * d_.iw * d_.ic * 2 + 64);
+            if (wd.img.size() < bytes) wd.img = AlignedBuffer(bytes);
+        }
         // The image layout keeps one slot per input row of the image (padding rows included).
         const int64_t px_slot_bytes = px_image_ ? px_.row_bytes() : px_npb_ * px_.pb_bytes();
         const int64_t px_slots = px_image_ ? px_rows_tot_ : rows_outer_ ? 1 : d_.mb * rows_;
@@ -441,6 +513,19 @@ public:
                 c.npix = d_.ow;
             }
             c.src = src + src_off;
+            if (wide_) {
+                const uint8_t flip = src_t_ == ir::ElemType::s8 ? 0x80 : 0;
+                const int64_t row_elems = d_.iw * d_.ic;
+                auto* img = reinterpret_cast<uint16_t*>(wd.img.data());
+                for (int64_t ky = 0; ky < d_.kh; ++ky) {
+                    const int64_t iy = row * d_.sh - d_.ph + ky * (d_.dh + 1);
+                    if (iy < 0 || iy >= d_.ih || wd.held[size_t(n * d_.ih + iy)]) continue;
+                    const int64_t off = (n * d_.ih + iy) * row_elems;
+                    widen_row(src + off, row_elems, flip, img + off);
+                    wd.held[size_t(n * d_.ih + iy)] = 1;
+                }
+                c.src = wd.img.data() + src_off * 2;
+            }
             c.wei = wei + ((gb * d_.kh + ylo) * d_.kw * icq_) * wq_;
             if (kwic_quads_)
                 c.wei_flat = reinterpret_cast<const int8_t*>(kwic_packed_.data()) +
@@ -551,6 +636,7 @@ private:
     Isa isa_;
     bool flat_ = false, one_by_one_ = false, split_ = false, fixup_ = false, pxfix_ = false, supported_ = false;
     bool px_rows_ = false;   // pxfix over kernel rows of kw·ic bytes (pxfix_rows)
+    bool wide_ = false;      // u16 source, s16 weights (wide_shape; Conf::wide)
     bool px_image_ = false;  // pxfix in the image layout (pxfix_image)
     int64_t px_rows_tot_ = 0;  // image layout: input rows an image's output rows read, from -ph
     bool rows_outer_ = false;  // unit order: pixels outermost (see kRowsOuterMaxWeights)
@@ -627,6 +713,11 @@ ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa) {
             if (c.pxfix < std::min(c.fixup, c.exact)) c.best = ConvJitPath::pxfix;
         }
     }
+    if (wide_shape(d, isa)) {
+        c.wide = wide_cost(d);
+        const double direct = c.best == ConvJitPath::fixup ? c.fixup : c.best == ConvJitPath::pxfix ? c.pxfix : c.exact;
+        if (c.wide < direct) c.best = ConvJitPath::wide;
+    }
     c.best_direct = c.best;
     std::string s16_why;
     // The s16 costs are AVX2 / SSE4.2 measurements (the no-VNNI targets); AVX-512 without
@@ -634,12 +725,15 @@ ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa) {
     if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
     else if (conv_1x1_s16_shape(d, s16_why)) {
         c.s16 = s16_cost(d);
-        const double direct = c.best == ConvJitPath::fixup ? c.fixup : c.best == ConvJitPath::pxfix ? c.pxfix : c.exact;
+        const double direct = c.best == ConvJitPath::fixup  ? c.fixup
+                              : c.best == ConvJitPath::pxfix ? c.pxfix
+                              : c.best == ConvJitPath::wide  ? c.wide
+                                                             : c.exact;
         if (c.s16 < direct) c.best = ConvJitPath::s16;
     }
-    const char* names[] = {"automatic", "fixup", "exact", "s16", "pxfix"};
+    const char* names[] = {"automatic", "fixup", "exact", "s16", "pxfix", "wide"};
     c.why = "cost model (x fast path): density " + fmt(c.density) + ", fixup " + (c.fixup > 0 ? fmt(c.fixup) : "off") +
-            ", pxfix " + (c.pxfix > 0 ? fmt(c.pxfix) : "n/a") +
+            ", pxfix " + (c.pxfix > 0 ? fmt(c.pxfix) : "n/a") + ", wide " + (c.wide > 0 ? fmt(c.wide) : "n/a") +
             ", exact " + fmt(c.exact) + ", s16 " + (c.s16 > 0 ? fmt(c.s16) : "n/a (" + s16_why + ")") + ": " +
             names[int(c.best)];
     return c;

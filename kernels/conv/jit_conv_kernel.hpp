@@ -39,7 +39,7 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 // (make_conv_1x1_s16_kernel) or declines; automatic picks fixup or exact here,
 // the registry's s16 candidate (before this one) takes the layers where the
 // cost model prefers s16.
-enum class ConvJitPath { automatic, fixup, exact, s16, pxfix };
+enum class ConvJitPath { automatic, fixup, exact, s16, pxfix, wide };
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why,
                                                  ConvJitPath path);
 
@@ -53,13 +53,15 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 //   pxfix: 1x1 at sse42 / avx2: per pixel block, the input transpose (per k),
 //          the lists and tile transpose (per output channel), the nonzero pairs;
 //   exact: the split weights, 2x the chain and fewer pixels per register block;
+//   wide:  first layers (the kernel-row form): u16 source, s16 weights, ops per
+//          pair against the fast chain's per quad;
 //   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split;
 //          offered at sse42 / avx2 only (not measured at avx512_core yet).
 struct ConvJitCosts {
     bool unsafe = false;       // some weight pair is unsafe and the ISA has no VNNI
     double density = 0.0;      // the fixup's corrected units / all units
     double fixup = 0.0, exact = 0.0, s16 = 0.0;  // 0: path not available
-    double pxfix = 0.0;
+    double pxfix = 0.0, wide = 0.0;
     ConvJitPath best = ConvJitPath::automatic;   // the cheapest (automatic when !unsafe)
     ConvJitPath best_direct = ConvJitPath::automatic;  // the cheapest but s16 (the direct kernel's choice)
     std::string why;           // one line: the figures and the choice (OCTET_VERBOSE logs it)

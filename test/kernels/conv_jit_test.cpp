@@ -268,7 +268,13 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     const std::string et = k->exec_type();
     const bool is_exact = et.find("_exact") != std::string::npos, is_fixup = et.find("_fixup") != std::string::npos;
     const bool is_s16 = et.find("_s16") != std::string::npos, is_pxfix = et.find("_pxfix") != std::string::npos;
-    CHECK((is_exact || is_fixup || is_s16 || is_pxfix) == unsafe);
+    const bool is_wide = et.find("_wide") != std::string::npos;
+    CHECK((is_exact || is_fixup || is_s16 || is_pxfix || is_wide) == unsafe);
+    // Widened sources: first layers in the kernel-row form (a few channels, kw > 1, no x dilation), sse42 / avx2.
+    const bool wide_shape = d.g == 1 && d.dw == 0 && d.ic % 4 != 0 && d.kw > 1 && d.kw * d.ic <= 64 &&
+                            (isa == Isa::sse42 || isa == Isa::avx2);
+    if (is_wide) CHECK(wide_shape);
+    if (unsafe && path == ConvJitPath::wide) CHECK(is_wide == wide_shape);
     if (unsafe && path == ConvJitPath::fixup) CHECK(is_fixup);
     if (unsafe && path == ConvJitPath::pxfix) {
         // One group, sse42 / avx2, k×k from 16 input channels or over kernel rows of kw·ic
@@ -277,6 +283,7 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
         const bool shape = d.g == 1 && (d.kh * d.kw == 1 || d.ic >= 16 || rows) && (isa == Isa::sse42 || isa == Isa::avx2);
         CHECK(is_pxfix == shape);
         CHECK(is_fixup == !shape);
+        CHECK(!is_wide);
     }
     if (unsafe && path == ConvJitPath::exact) CHECK(is_exact);
     if (wk == Weights::safe && weights.empty()) CHECK(st.unsafe == 0);
@@ -533,6 +540,84 @@ TEST_CASE("jit conv: grouped corrections at the s16 bound", "[kernels][conv][jit
             check(d, Config{ElemType::s8, 0, 4}, Weights::full, isa, seed++, ConvJitPath::fixup, w, 127);
             check(d, Config{ElemType::u8, 0, 9}, Weights::full, isa, seed++, ConvJitPath::fixup, w, 255);
             check(d, Config{ElemType::s8, -3, 5}, Weights::full, isa, seed++, ConvJitPath::fixup, w);
+        }
+    }
+}
+
+TEST_CASE("jit conv: wide first layers (u16 sources, s16 weights) at sse42 and avx2", "[kernels][conv][jit]") {
+    // The kernel-row form's shapes: channel counts 1-7, kw·ic from 3 to 63 bytes
+    // (odd counts: a half pair at the end of a row), strides, padding on every
+    // side, dilation in y, batches, tails of oc and ow.
+    const char* shapes[] = {
+        "mb1ic3ih15iw15oc16oh8ow8kh7kw7sh2sw2ph3pw3",  // ResNet-50's conv1, small
+        "mb1ic3ih9iw38oc64oh5ow19kh7kw7sh2sw2ph3pw3",  // 64 oc, a long interior run
+        "mb2ic3ih16iw16oc32oh8ow8kh3kw3sh2sw2ph0pw0",  // MobileNetV2's conv1 (TF padding: right / bottom only)
+        "mb1ic3ih17iw17oc24oh9ow9kh3kw3sh2sw2ph1pw1",
+        "mb1ic3ih8iw11oc8oh4ow6kh3kw3sh2sw2ph0pw1",
+        "mb1ic1ih5iw21oc4oh5ow19kh3kw3ph0pw0",  // 3 bytes a row: one pair and a half
+        "mb1ic5ih7iw13oc20oh4ow7kh3kw3sh2sw2ph1pw1",
+        "mb1ic2ih6iw17oc8oh6ow17kh5kw5ph2pw2",
+        "mb1ic3ih12iw10oc8oh8ow8kh3kw3dh1ph1pw1",  // dilation in y
+        "mb1ic7ih9iw9oc12oh9ow9kh3kw3ph1pw1",
+        "mb1ic6ih6iw30oc40oh6ow30kh5kw5ph2pw2",
+        "mb1ic9ih5iw9oc8oh5ow9kh7kw7ph3pw3",   // 63 bytes a row
+        "mb1ic3ih6iw6oc3oh6ow6kh2kw2ph1pw1",   // even kernel, oc 3
+    };
+    uint32_t seed = 900;
+    int ci = 0, wide = 0;
+    for (Isa isa : {Isa::sse42, Isa::avx2, Isa::avx512_core})
+        for (const char* sh : shapes) {
+            const ConvDesc d = parse_conv_desc(sh);
+            for (ConvJitPath path : {ConvJitPath::wide, ConvJitPath::automatic}) {
+                check(d, kConfigs[ci++ % 6], Weights::full, isa, seed++, path);
+                check(d, kConfigs[ci++ % 6], Weights::zoo, isa, seed++, path);
+            }
+            // Saturation extremes: every source byte 255 (127 for s8), every pair (127, 126)
+            // or (-128, -127): 255·253 and 255·255 overflow s16 in the fast chain.
+            std::vector<int8_t> w(size_t(d.wei_elems())), wn(w.size());
+            for (size_t i = 0; i < w.size(); ++i) {
+                w[i] = int8_t(i % 2 ? 126 : 127);
+                wn[i] = int8_t(i % 2 ? -127 : -128);
+            }
+            check(d, Config{ElemType::u8, 0, 0}, Weights::full, isa, seed++, ConvJitPath::wide, w, 255);
+            check(d, Config{ElemType::s8, 0, 4}, Weights::full, isa, seed++, ConvJitPath::wide, wn, 127);
+            check(d, Config{ElemType::u8, 0, 2}, Weights::full, isa, seed++, ConvJitPath::wide, wn, 255);
+            std::string why;
+            ConvProblem p;
+            p.desc = d;
+            p.weights = w;
+            p.epilogue.dst_type = ElemType::s32;
+            auto k = make_conv_jit_kernel(p, isa, why, ConvJitPath::wide);
+            REQUIRE(k);
+            wide += k->exec_type().find("_wide") != std::string::npos;
+        }
+    // sse42 and avx2 on every shape with pairs (ic 1 has none: the fast chain), never avx512_core.
+    CHECK(wide == 2 * (int(sizeof shapes / sizeof shapes[0]) - 1));
+
+    // One job widens each input row once and reuses it on the thread; a new job
+    // with new source bytes must not read the rows of the last one.
+    const ConvDesc d = parse_conv_desc("mb2ic3ih10iw12oc16oh5ow6kh3kw3sh2sw2ph1pw1");
+    std::mt19937 rng(77);
+    ConvProblem p;
+    p.desc = d;
+    p.weights = random_weights(d, Weights::full, rng);
+    p.epilogue.dst_type = ElemType::s32;
+    for (Isa isa : {Isa::sse42, Isa::avx2}) {
+        if (!jit::isa_supported(isa)) continue;
+        std::string why;
+        auto k = make_conv_jit_kernel(p, isa, why, ConvJitPath::wide);
+        REQUIRE(k);
+        REQUIRE(k->exec_type().find("_wide") != std::string::npos);
+        std::vector<uint8_t> src(size_t(d.src_elems()));
+        std::vector<int32_t> got(size_t(d.dst_elems())), want(got.size());
+        for (uint64_t job = 1; job <= 3; ++job) {
+            for (auto& x : src) x = uint8_t(rng());
+            ref::conv_int8(d, ElemType::u8, src.data(), p.weights.data(), 0, p.epilogue, nullptr, want.data());
+            ConvArgs a{src.data(), nullptr, got.data()};
+            a.job = job;
+            const int64_t n = k->work_units();
+            for (int64_t u = n - 1; u >= 0; --u) k->run(a, u, u + 1);  // one unit per call, rows reused
+            CHECK(got == want);
         }
     }
 }
