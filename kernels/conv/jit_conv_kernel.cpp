@@ -159,20 +159,35 @@ double pxfix_cost(const ConvDesc& d, int64_t entries) {
     if (pxfix_rows(d)) a *= double(d.kh * ((d.kw * d.ic + 15) / 16 * 16)) / k;
     return 1.0 + a / n + kPxfixPerColumn / k + kPxfixPerEntry * double(entries) / (k * n);
 }
-// The wide path (Conf::wide): a first layer in the kernel-row form, its source
-// widened to u16 words and its weights to s16, a pair per 4-byte unit: exact for
-// any weights. Per kernel row the fast chain issues 3·ceil(kw·ic / 4) ops (two of
-// them multiplies) and wide 2·ceil(kw·ic / 2) (one): op counts say 1.11x for
-// MobileNetV2's 3x3x3 (9 bytes: 3 quads, 5 pairs) and 1.22x for ResNet-50's 7x7x3
-// (21 bytes: 6 quads, 11 pairs); measured 1.10x and 1.04x (EPYC, AVX2 cap,
-// bench_conv --paths, the widening included), where the split weights take
-// 1.8-1.9x and pxfix 1.4-2.4x (its transposes are mostly padding here). Not
-// for wider layers: there the loads (2x the weight bytes and broadcasts per MAC)
-// and the front end bind it, 1.2-1.4x oneDNN's time on ResNet-50's 3x3 and 1x1
-// layers against pxfix's 1.0-1.15x.
-bool wide_shape(const ConvDesc& d, Isa isa) { return kwic_shape(d) && (isa == Isa::sse42 || isa == Isa::avx2); }
-constexpr double kWidePerOps = 0.92;  // measured / op-count ratio, the mean of the two layers above
+// The wide path (Conf::wide): the source widened to u16 words and the weights
+// to s16, a pair per 4-byte unit: exact for any weights, no correction lists.
+// Two shapes, measured against the fast chain on made-safe weights (EPYC, AVX2
+// cap, bench_conv --zoo <model> --paths --rounds 3, the widening included):
+// - first layers in the kernel-row form: per kernel row the fast chain issues
+//   3·ceil(kw·ic / 4) ops (two of them multiplies) and wide 2·ceil(kw·ic / 2)
+//   (one). Op counts say 1.11x for MobileNetV2's 3x3x3 (9 bytes: 3 quads, 5
+//   pairs) and 1.22x for ResNet-50's 7x7x3 (21 bytes: 6 quads, 11 pairs);
+//   measured 1.10x and 1.04x, where the split weights take 1.8-1.9x and pxfix
+//   1.4-2.6x (its transposes are mostly padding here): kWidePerOps = 0.92.
+// - flat 1x1 layers: 1.18x at K = 16 (MobileNetV2's block_1_expand; pxfix 1.54,
+//   fixup 1.70), 1.20-1.25x at K = 24-32, 1.24-1.31x at K = 64 (ResNet-50's
+//   res2 layers; pxfix 1.28-1.37), 1.28-1.35x at K = 128-512, where pxfix's
+//   1.13-1.30x wins: 1.18 + 0.03·log2(K / 16).
+// Not for k×k layers from 16 channels up: there the loads (2x the weight bytes and
+// broadcasts per MAC) and the front end bind it (1.2-1.4x oneDNN's time on
+// ResNet-50's 3x3 layers, pxfix 1.0-1.15x).
+bool wide_flat_shape(const ConvDesc& d) {
+    return d.g == 1 && d.kh == 1 && d.kw == 1 && d.sh == 1 && d.sw == 1 && d.ph == 0 && d.pw == 0 &&
+           d.oh == d.ih && d.ow == d.iw;
+}
+bool wide_shape(const ConvDesc& d, Isa isa) {
+    return (kwic_shape(d) || wide_flat_shape(d)) && (isa == Isa::sse42 || isa == Isa::avx2);
+}
+constexpr double kWidePerOps = 0.92;
+constexpr double kWideFlatBase = 1.18, kWideFlatPerLog2K = 0.03;
 double wide_cost(const ConvDesc& d) {
+    if (!kwic_shape(d))
+        return kWideFlatBase + kWideFlatPerLog2K * std::log2(double(std::max<int64_t>(d.ic, 16)) / 16.0);
     const double run = double(d.kw * d.ic);
     return kWidePerOps * (2.0 * std::ceil(run / 2)) / (3.0 * std::ceil(run / 4));
 }
@@ -459,7 +474,7 @@ public:
             const JitConvKernel* kernel = nullptr;
             uint64_t job = 0;
             const void* src = nullptr;
-            std::vector<uint8_t> held;  // per (image, input row)
+            std::vector<uint8_t> held;  // per (image, input row), flat: per (image, pixel chunk)
             AlignedBuffer img;
         };
         thread_local WideState wd;
@@ -468,7 +483,7 @@ public:
                 wd.kernel = this;
                 wd.job = a.job;
                 wd.src = a.src;
-                wd.held.assign(size_t(d_.mb * d_.ih), 0);
+                wd.held.assign(size_t(d_.mb * (flat_ ? rows_ : d_.ih)), 0);
             }
             // 64 bytes past the image: a tail unit may read 4 bytes where 2 are used.
             const size_t bytes = size_t(d_.mb * d_.ih * d_.iw * d_.ic * 2 + 64);
@@ -517,7 +532,11 @@ public:
                 const uint8_t flip = src_t_ == ir::ElemType::s8 ? 0x80 : 0;
                 const int64_t row_elems = d_.iw * d_.ic;
                 auto* img = reinterpret_cast<uint16_t*>(wd.img.data());
-                for (int64_t ky = 0; ky < d_.kh; ++ky) {
+                if (flat_ && !wd.held[size_t(n * rows_ + row)]) {  // one group: src_off is the chunk's first byte
+                    widen_row(src + src_off, c.npix * d_.ic, flip, img + src_off);
+                    wd.held[size_t(n * rows_ + row)] = 1;
+                }
+                for (int64_t ky = 0; ky < d_.kh && !flat_; ++ky) {
                     const int64_t iy = row * d_.sh - d_.ph + ky * (d_.dh + 1);
                     if (iy < 0 || iy >= d_.ih || wd.held[size_t(n * d_.ih + iy)]) continue;
                     const int64_t off = (n * d_.ih + iy) * row_elems;

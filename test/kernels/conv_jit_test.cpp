@@ -270,8 +270,11 @@ void check(const ConvDesc& d, const Config& cfg, Weights wk, Isa isa, uint32_t s
     const bool is_s16 = et.find("_s16") != std::string::npos, is_pxfix = et.find("_pxfix") != std::string::npos;
     const bool is_wide = et.find("_wide") != std::string::npos;
     CHECK((is_exact || is_fixup || is_s16 || is_pxfix || is_wide) == unsafe);
-    // Widened sources: first layers in the kernel-row form (a few channels, kw > 1, no x dilation), sse42 / avx2.
-    const bool wide_shape = d.g == 1 && d.dw == 0 && d.ic % 4 != 0 && d.kw > 1 && d.kw * d.ic <= 64 &&
+    // Widened sources, sse42 / avx2: first layers in the kernel-row form (a few channels, kw > 1, no x
+    // dilation) and flat 1x1 layers (stride 1, no padding), one group.
+    const bool flat = d.kh == 1 && d.kw == 1 && d.sh == 1 && d.sw == 1 && d.ph == 0 && d.pw == 0 && d.oh == d.ih &&
+                      d.ow == d.iw;
+    const bool wide_shape = d.g == 1 && ((d.dw == 0 && d.ic % 4 != 0 && d.kw > 1 && d.kw * d.ic <= 64) || flat) &&
                             (isa == Isa::sse42 || isa == Isa::avx2);
     if (is_wide) CHECK(wide_shape);
     if (unsafe && path == ConvJitPath::wide) CHECK(is_wide == wide_shape);
@@ -562,6 +565,14 @@ TEST_CASE("jit conv: wide first layers (u16 sources, s16 weights) at sse42 and a
         "mb1ic6ih6iw30oc40oh6ow30kh5kw5ph2pw2",
         "mb1ic9ih5iw9oc8oh5ow9kh7kw7ph3pw3",   // 63 bytes a row
         "mb1ic3ih6iw6oc3oh6ow6kh2kw2ph1pw1",   // even kernel, oc 3
+        // Flat 1x1 layers: channel tails (a half pair at K = 3, 5, 67), pixel counts off the
+        // register blocks, chunks under 240 pixels, several channel blocks, batches.
+        "mb2ic16ih7oc16oh7kh1ph0",
+        "mb1ic67ih5iw9oc67oh5ow9kh1kw1ph0pw0",
+        "mb1ic5ih3iw31oc17oh3ow31kh1kw1ph0pw0",
+        "mb1ic24ih7oc160oh7kh1ph0",
+        "mb1ic16ih14oc20oh14kh1ph0",
+        "mb1ic3ih20oc8oh20kh1ph0",
     };
     uint32_t seed = 900;
     int ci = 0, wide = 0;
@@ -594,15 +605,16 @@ TEST_CASE("jit conv: wide first layers (u16 sources, s16 weights) at sse42 and a
     // sse42 and avx2 on every shape with pairs (ic 1 has none: the fast chain), never avx512_core.
     CHECK(wide == 2 * (int(sizeof shapes / sizeof shapes[0]) - 1));
 
-    // One job widens each input row once and reuses it on the thread; a new job
-    // with new source bytes must not read the rows of the last one.
-    const ConvDesc d = parse_conv_desc("mb2ic3ih10iw12oc16oh5ow6kh3kw3sh2sw2ph1pw1");
-    std::mt19937 rng(77);
-    ConvProblem p;
-    p.desc = d;
-    p.weights = random_weights(d, Weights::full, rng);
-    p.epilogue.dst_type = ElemType::s32;
+    // One job widens each input row (flat: pixel chunk) once and reuses it on the
+    // thread; a new job with new source bytes must not read the rows of the last one.
+    for (const char* sh : {"mb2ic3ih10iw12oc16oh5ow6kh3kw3sh2sw2ph1pw1", "mb2ic7ih10iw12oc40oh10ow12kh1kw1ph0pw0"})
     for (Isa isa : {Isa::sse42, Isa::avx2}) {
+        const ConvDesc d = parse_conv_desc(sh);
+        std::mt19937 rng(77);
+        ConvProblem p;
+        p.desc = d;
+        p.weights = random_weights(d, Weights::full, rng);
+        p.epilogue.dst_type = ElemType::s32;
         if (!jit::isa_supported(isa)) continue;
         std::string why;
         auto k = make_conv_jit_kernel(p, isa, why, ConvJitPath::wide);
@@ -651,10 +663,11 @@ TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]")
             for (Weights wk : {Weights::full, Weights::sparse, Weights::zoo, Weights::safe})
                 check(d, kConfigs[ci++ % 6], wk, isa, seed++, ConvJitPath::s16);
     }
-    // The registry: dense unsafe pairs on a 1x1 go to s16 without VNNI; a sparse correction
-    // stays on the direct kernel, pixel-lane (the s16 candidate declines with the cost model's figures).
+    // The registry: dense unsafe pairs on a strided 1x1 go to s16 without VNNI (a flat one to the
+    // direct kernel's wide path, cheaper still); a sparse correction stays on the direct kernel,
+    // pixel-lane (the s16 candidate declines with the cost model's figures).
     ConvProblem p;
-    p.desc = parse_conv_desc("mb1ic64ih8oc64oh8kh1ph0");
+    p.desc = parse_conv_desc("mb1ic64ih16oc64oh8kh1sh2ph0");
     p.weights.assign(size_t(p.desc.wei_elems()), 100);
     p.epilogue.dst_type = ElemType::u8;
     CHECK(create_conv_kernel(p, Isa::avx2)->exec_type() == "jit_avx2_1x1_s16_I8");
@@ -664,6 +677,13 @@ TEST_CASE("jit conv: 1x1 s16 matmul route at every ISA", "[kernels][conv][jit]")
     CHECK(dense.unsafe);
     CHECK(dense.density == 1.0);
     CHECK(dense.best == ConvJitPath::s16);
+    CHECK(dense.wide == 0.0);
+    p.desc = parse_conv_desc("mb1ic64ih8oc64oh8kh1ph0");
+    CHECK(create_conv_kernel(p, Isa::avx2)->exec_type() == "jit_avx2_1x1_wide_I8");
+    CHECK(create_conv_kernel(p, Isa::sse42)->exec_type() == "jit_sse42_1x1_wide_I8");
+    const ConvJitCosts flat = conv_jit_costs(p, Isa::avx2);
+    CHECK(flat.best == ConvJitPath::wide);
+    CHECK(flat.wide < flat.s16);
     p.weights.assign(size_t(p.desc.wei_elems()), 10);
     p.weights[5] = 100;
     p.weights[4] = 90;
@@ -688,10 +708,12 @@ TEST_CASE("jit conv: names, exact path selection and declines", "[kernels][conv]
     REQUIRE(k);
     CHECK(k->exec_type() == "jit_avx2_1x1_I8");
     CHECK(k->name().rfind("conv_avx2_1x1_u8s8u8_", 0) == 0);
-    // 100 + 100 > 128, same sign: unsafe, so an exact path; VNNI stays plain. On a 1x1 layer the
-    // cost model puts even a full correction (1.7x) before the split weights (2x).
+    // 100 + 100 > 128, same sign: unsafe, so an exact path; VNNI stays plain. On a flat 1x1 layer
+    // the cost model puts the widened source (1.18x) before a full correction (1.7x) and the split
+    // weights (2x).
     p.weights.assign(size_t(p.desc.wei_elems()), 100);
-    CHECK(make_conv_jit_kernel(p, Isa::avx2, why)->exec_type() == "jit_avx2_1x1_fixup_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx2, why)->exec_type() == "jit_avx2_1x1_wide_I8");
+    CHECK(make_conv_jit_kernel(p, Isa::avx2, why, ConvJitPath::fixup)->exec_type() == "jit_avx2_1x1_fixup_I8");
     CHECK(make_conv_jit_kernel(p, Isa::avx2, why, ConvJitPath::exact)->exec_type() == "jit_avx2_1x1_exact_I8");
     CHECK(make_conv_jit_kernel(p, Isa::sse42, why, ConvJitPath::exact)->exec_type() == "jit_sse42_1x1_exact_I8");
     CHECK(make_conv_jit_kernel(p, Isa::sse42, why, ConvJitPath::fixup)->exec_type() == "jit_sse42_1x1_fixup_I8");
@@ -914,5 +936,5 @@ TEST_CASE("jit conv: the cost model answers once per problem inside a scope", "[
         }
         CHECK(conv_jit_costs(a, Isa::avx2).why == fresh.why);
     }
-    CHECK(create_conv_kernel(a, Isa::avx2)->exec_type() == "jit_avx2_1x1_s16_I8");
+    CHECK(create_conv_kernel(a, Isa::avx2)->exec_type() == "jit_avx2_1x1_wide_I8");
 }
