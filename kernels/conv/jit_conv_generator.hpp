@@ -19,8 +19,9 @@
 //               pixels in the lanes (kernels/conv/pxfix.hpp), added per pixel
 //     wide      the source is u16 words (the caller widened it) and the weights
 //               s16: a 4-byte unit is a pair, vpmaddwd t, a, w; vpaddd (exact for
-//               any weights: 2 vector ops per pair where the fast chain takes 3
-//               per quad; first layers lose little, their quads are mostly padding)
+//               any weights: 2 vector ops per pair where the fast chain takes 3 per
+//               quad, but one multiply per 2 MACs in both, and the multiplies bind
+//               the chain: first layers and small-K 1x1 layers lose little)
 //   s8 sources are shifted into u8 (xor 0x80); padded taps are skipped, and the
 //   per-(ky range, kx range) compensation zp_eff·Σw of the taps actually used
 //   is subtracted (zp_eff = src zero point, +128 for s8), so padding holds the

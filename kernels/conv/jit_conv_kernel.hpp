@@ -35,10 +35,11 @@ namespace octet::kernels {
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why);
 
 // Non-VNNI path selection (tests and measurements force one; VNNI ignores
-// fixup / exact). s16 builds the 1x1 s16 matmul kernel
-// (make_conv_1x1_s16_kernel) or declines; automatic picks fixup or exact here,
-// the registry's s16 candidate (before this one) takes the layers where the
-// cost model prefers s16.
+// fixup / exact / pxfix / wide). s16 builds the 1x1 s16 matmul kernel
+// (make_conv_1x1_s16_kernel) or declines; automatic picks the cheapest direct
+// path here (fixup, pxfix, wide or exact), the registry's s16 candidate (before
+// this one) takes the layers where the cost model prefers s16. A forced path the
+// shape cannot take falls back (pxfix -> fixup, wide -> exact).
 enum class ConvJitPath { automatic, fixup, exact, s16, pxfix, wide };
 std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa isa, std::string& why,
                                                  ConvJitPath path);
@@ -53,8 +54,9 @@ std::unique_ptr<ConvKernel> make_conv_jit_kernel(const ConvProblem& p, jit::Isa 
 //   pxfix: 1x1 at sse42 / avx2: per pixel block, the input transpose (per k),
 //          the lists and tile transpose (per output channel), the nonzero pairs;
 //   exact: the split weights, 2x the chain and fewer pixels per register block;
-//   wide:  first layers (the kernel-row form): u16 source, s16 weights, ops per
-//          pair against the fast chain's per quad;
+//   wide:  first layers (the kernel-row form) and flat 1x1 layers at sse42 /
+//          avx2: u16 source, s16 weights; first layers by ops per pair against
+//          the fast chain's per quad, flat layers 1.18 + 0.03·log2(K/16);
 //   s16:   1x1 only (no padding, no groups): the matmul's s16 path plus A's split;
 //          offered at sse42 / avx2 only (not measured at avx512_core yet).
 struct ConvJitCosts {
