@@ -398,7 +398,14 @@ int main(int argc, char** argv) {
             args.src = src.data();
             args.dst = dst.data();
             const int64_t units = k->work_units();
-            auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b, int64_t e) { k->run(args, b, e); }); };
+            // A fresh loop id per call, as the engine passes (ConvArgs::job): on several threads
+            // a thread keeps what it prepared (pxfix's transposed input, wide's widened rows)
+            // across its claims of one loop, and never across loops.
+            auto run_octet = [&] {
+                kernels::ConvArgs a1 = args;
+                a1.job = engine::new_loop_id();
+                pool.parallel_for(units, [&](int64_t b, int64_t e) { k->run(a1, b, e); });
+            };
             const double ms_o = time_ms(run_octet, o.min_time);
             run_octet();
             if (o.paths && t == o.threads.front()) {

@@ -111,13 +111,21 @@ int main(int argc, char** argv) {
             args.a = a.data();
             args.dst = dst.data();
             const int64_t units = k->work_units();
-            auto run_octet = [&] { pool.parallel_for(units, [&](int64_t b0, int64_t e0) { k->run(args, b0, e0); }); };
+            // A fresh loop id per call, as the engine passes (MatmulArgs::job).
+            auto run_octet = [&] {
+                kernels::MatmulArgs a1 = args;
+                a1.job = engine::new_loop_id();
+                pool.parallel_for(units, [&](int64_t b0, int64_t e0) { k->run(a1, b0, e0); });
+            };
             double ms[4] = {time_ms(run_octet, o.min_time), NAN, NAN, NAN};
             std::string why;
             if (auto mj = kernels::make_matmul_jit_kernel(p, isa, why); mj && mj->exec_type() != k->exec_type()) {
                 const int64_t mu = mj->work_units();
-                const double mms = time_ms([&] { pool.parallel_for(mu, [&](int64_t b0, int64_t e0) { mj->run(args, b0, e0); }); },
-                                           o.min_time);
+                const double mms = time_ms([&] {
+                    kernels::MatmulArgs a1 = args;
+                    a1.job = engine::new_loop_id();
+                    pool.parallel_for(mu, [&](int64_t b0, int64_t e0) { mj->run(a1, b0, e0); });
+                }, o.min_time);
                 std::printf("# vs %s: %s %.4f ms, %s %.4f ms (%.3fx)\n", d.name.c_str(), mj->exec_type().c_str(), mms,
                             k->exec_type().c_str(), ms[0], mms / ms[0]);
             }
