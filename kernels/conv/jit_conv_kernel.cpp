@@ -176,12 +176,12 @@ double pxfix_cost(const ConvDesc& d, int64_t entries) {
 // Not for k×k layers from 16 channels up: there the loads (2x the weight bytes and
 // broadcasts per MAC) and the front end bind it (1.2-1.4x oneDNN's time on
 // ResNet-50's 3x3 layers, pxfix 1.0-1.15x).
-bool wide_flat_shape(const ConvDesc& d) {
-    return d.g == 1 && d.kh == 1 && d.kw == 1 && d.sh == 1 && d.sw == 1 && d.ph == 0 && d.pw == 0 &&
-           d.oh == d.ih && d.ow == d.iw;
+// 1x1, stride 1, no padding: the image is one long row (Conf::flat).
+bool flat_shape(const ConvDesc& d) {
+    return d.kh == 1 && d.kw == 1 && d.sh == 1 && d.sw == 1 && d.ph == 0 && d.pw == 0 && d.oh == d.ih && d.ow == d.iw;
 }
 bool wide_shape(const ConvDesc& d, Isa isa) {
-    return (kwic_shape(d) || wide_flat_shape(d)) && (isa == Isa::sse42 || isa == Isa::avx2);
+    return (kwic_shape(d) || (d.g == 1 && flat_shape(d))) && (isa == Isa::sse42 || isa == Isa::avx2);
 }
 constexpr double kWidePerOps = 0.92;
 constexpr double kWideFlatBase = 1.18, kWideFlatPerLog2K = 0.03;
@@ -231,8 +231,7 @@ public:
         const int simd_w = jit::isa_simd_width(isa);
         const bool vnni = jit::isa_has_vnni(isa);
         const int64_t icg = d_.icg(), ocg = d_.ocg();
-        flat_ = d_.kh == 1 && d_.kw == 1 && d_.sh == 1 && d_.sw == 1 && d_.ph == 0 && d_.pw == 0 &&
-                d_.oh == d_.ih && d_.ow == d_.iw;
+        flat_ = flat_shape(d_);
         one_by_one_ = d_.kh == 1 && d_.kw == 1;
 
         stats_ = cp::analyze_pairs(d_, p.weights.data());
@@ -732,10 +731,16 @@ ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa) {
             if (c.pxfix < std::min(c.fixup, c.exact)) c.best = ConvJitPath::pxfix;
         }
     }
+    // The estimate of the path chosen so far (fixup, pxfix, wide or exact).
+    auto best_cost = [&] {
+        return c.best == ConvJitPath::fixup ? c.fixup
+               : c.best == ConvJitPath::pxfix ? c.pxfix
+               : c.best == ConvJitPath::wide  ? c.wide
+                                              : c.exact;
+    };
     if (wide_shape(d, isa)) {
         c.wide = wide_cost(d);
-        const double direct = c.best == ConvJitPath::fixup ? c.fixup : c.best == ConvJitPath::pxfix ? c.pxfix : c.exact;
-        if (c.wide < direct) c.best = ConvJitPath::wide;
+        if (c.wide < best_cost()) c.best = ConvJitPath::wide;
     }
     c.best_direct = c.best;
     std::string s16_why;
@@ -744,11 +749,7 @@ ConvJitCosts compute_conv_jit_costs(const ConvProblem& p, Isa isa) {
     if (jit::isa_simd_width(isa) > 8) s16_why = "s16 not fitted for " + std::string(jit::isa_name(isa));
     else if (conv_1x1_s16_shape(d, s16_why)) {
         c.s16 = s16_cost(d);
-        const double direct = c.best == ConvJitPath::fixup  ? c.fixup
-                              : c.best == ConvJitPath::pxfix ? c.pxfix
-                              : c.best == ConvJitPath::wide  ? c.wide
-                                                             : c.exact;
-        if (c.s16 < direct) c.best = ConvJitPath::s16;
+        if (c.s16 < best_cost()) c.best = ConvJitPath::s16;
     }
     const char* names[] = {"automatic", "fixup", "exact", "s16", "pxfix", "wide"};
     c.why = "cost model (x fast path): density " + fmt(c.density) + ", fixup " + (c.fixup > 0 ? fmt(c.fixup) : "off") +
