@@ -1,13 +1,13 @@
 #include "kernels/conv/amx_conv_kernel.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
 #include "kernels/common/aligned_buffer.hpp"
 #include "kernels/common/ref_acc.hpp"
+#include "kernels/conv/im2col.hpp"
 #include "kernels/matmul/amx_matmul_generator.hpp"
 #include "kernels/matmul/amx_matmul_kernel.hpp"
 #include "kernels/matmul/pack.hpp"
@@ -60,7 +60,10 @@ public:
         const auto* res = static_cast<const uint8_t*>(args.residual);
         auto* dst = static_cast<uint8_t*>(args.dst);
         const auto* comp = reinterpret_cast<const int32_t*>(comp_.data());
-        AlignedBuffer scratch(ma::kScratchBytes), stage(size_t(ma::kBlockRows * kp_));
+        // Per thread, kept across calls: a claimed range is often a few units.
+        thread_local AlignedBuffer scratch, stage;
+        if (scratch.size() < size_t(ma::kScratchBytes)) scratch = AlignedBuffer(size_t(ma::kScratchBytes));
+        if (stage.size() < size_t(ma::kBlockRows * kp_)) stage = AlignedBuffer(size_t(ma::kBlockRows * kp_));
         int64_t staged = -1;
 
         ma::BlockArgs t{};
@@ -73,7 +76,7 @@ public:
             const int64_t mbk = u / packed_.n_blocks, nbk = u % packed_.n_blocks;
             const int64_t m0 = mbk * ma::kBlockRows, n0 = nbk * ma::kBlockCols;
             if (staged != mbk) {
-                gather(src, m0, std::min<int64_t>(ma::kBlockRows, m_ - m0), stage.data());
+                im2col_rows(d_, src, m0, std::min<int64_t>(ma::kBlockRows, m_ - m0), kp_, pad_byte_, stage.data());
                 staged = mbk;
             }
             const int ri = m0 + ma::kBlockRows > m_ ? 1 : 0, ci = n0 + ma::kBlockCols > d_.oc ? 1 : 0;
@@ -87,29 +90,6 @@ public:
     }
 
 private:
-    // Rows [m0, m0 + rows) of the im2col matrix: each output pixel's window, tap by tap,
-    // IC bytes per tap, the zero point's byte where the tap falls in the padding.
-    void gather(const uint8_t* src, int64_t m0, int64_t rows, uint8_t* stage) const {
-        const int64_t ic = d_.ic;
-        for (int64_t r = 0; r < rows; ++r) {
-            const int64_t pix = m0 + r;
-            const int64_t img = pix / (d_.oh * d_.ow), rem = pix % (d_.oh * d_.ow);
-            const int64_t oy = rem / d_.ow, ox = rem % d_.ow;
-            uint8_t* row = stage + r * kp_;
-            for (int64_t ky = 0; ky < d_.kh; ++ky) {
-                const int64_t iy = oy * d_.sh - d_.ph + ky * (d_.dh + 1);
-                for (int64_t kx = 0; kx < d_.kw; ++kx) {
-                    const int64_t ix = ox * d_.sw - d_.pw + kx * (d_.dw + 1);
-                    uint8_t* tap = row + (ky * d_.kw + kx) * ic;
-                    if (iy < 0 || iy >= d_.ih || ix < 0 || ix >= d_.iw)
-                        std::memset(tap, pad_byte_, size_t(ic));
-                    else
-                        std::memcpy(tap, src + ((img * d_.ih + iy) * d_.iw + ix) * ic, size_t(ic));
-                }
-            }
-        }
-    }
-
     ConvDesc d_;
     ir::ElemType src_t_;
     ir::Epilogue e_;
