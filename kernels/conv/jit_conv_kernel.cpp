@@ -10,6 +10,7 @@
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
 #include "jit/generator.hpp"
+#include "kernels/common/job_state.hpp"
 #include "kernels/conv/jit_conv1x1_s16_kernel.hpp"
 #include "kernels/conv/jit_conv_generator.hpp"
 #include "kernels/conv/jit_pxfix_generator.hpp"
@@ -460,9 +461,7 @@ public:
         // kept for the parallel loop (ConvArgs::job; one run() when 0): the last
         // one when pixels are outermost, else every one; and the tile.
         struct PxState {
-            const JitConvKernel* kernel = nullptr;
-            uint64_t job = 0;
-            const void* src = nullptr;
+            JobKey key;
             std::vector<int64_t> held;  // per slot: the (image, row) it holds, or -1
             AlignedBuffer at, tile;
         };
@@ -470,20 +469,13 @@ public:
         // wide: the input rows a thread's units read, widened to u16 words (s8 shifted)
         // into an image of the source's geometry, each row once per job.
         struct WideState {
-            const JitConvKernel* kernel = nullptr;
-            uint64_t job = 0;
-            const void* src = nullptr;
+            JobKey key;
             std::vector<uint8_t> held;  // per (image, input row), flat: per (image, pixel chunk)
             AlignedBuffer img;
         };
         thread_local WideState wd;
         if (wide_) {
-            if (a.job == 0 || wd.kernel != this || wd.job != a.job || wd.src != a.src) {
-                wd.kernel = this;
-                wd.job = a.job;
-                wd.src = a.src;
-                wd.held.assign(size_t(d_.mb * (flat_ ? rows_ : d_.ih)), 0);
-            }
+            if (wd.key.renew(this, a.job, a.src)) wd.held.assign(size_t(d_.mb * (flat_ ? rows_ : d_.ih)), 0);
             // 64 bytes past the image: a tail unit may read 4 bytes where 2 are used.
             const size_t bytes = size_t(d_.mb * d_.ih * d_.iw * d_.ic * 2 + 64);
             if (wd.img.size() < bytes) wd.img = AlignedBuffer(bytes);
@@ -492,12 +484,7 @@ public:
         const int64_t px_slot_bytes = px_image_ ? px_.row_bytes() : px_npb_ * px_.pb_bytes();
         const int64_t px_slots = px_image_ ? px_rows_tot_ : rows_outer_ ? 1 : d_.mb * rows_;
         if (pxfix_) {
-            if (a.job == 0 || px.kernel != this || px.job != a.job || px.src != a.src) {
-                px.kernel = this;
-                px.job = a.job;
-                px.src = a.src;
-                px.held.assign(size_t(px_slots), -1);
-            }
+            if (px.key.renew(this, a.job, a.src)) px.held.assign(size_t(px_slots), -1);
             const size_t at_bytes = size_t(px_slots * px_slot_bytes);
             if (px.at.size() < at_bytes) px.at = AlignedBuffer(at_bytes);
             const size_t tile_bytes = size_t(px_npb_ * simd_w_ * oc_block_ * 4);

@@ -9,6 +9,7 @@
 #include "ir/error.hpp"
 #include "jit/cpu.hpp"
 #include "jit/generator.hpp"
+#include "kernels/common/job_state.hpp"
 #include "kernels/common/ref_acc.hpp"
 #include "kernels/matmul/jit_matmul_generator.hpp"
 #include "kernels/matmul/pack.hpp"
@@ -168,8 +169,7 @@ public:
         // block is prepared once per call, or once per loop (MatmulArgs::job), into
         // a buffer this thread keeps.
         struct Prepared {
-            const JitMatmulKernel* kernel = nullptr;
-            uint64_t job = 0;
+            JobKey key;
             std::vector<char> done;   // per (batch, row block)
             std::vector<uint8_t> a;
         };
@@ -178,11 +178,7 @@ public:
         const int64_t prep_row = s16_ ? k_groups_ * 8 : d_.k;
         if (prep) {
             const size_t bytes = size_t(d_.batch() * d_.m * prep_row);
-            if (args.job == 0 || pa.kernel != this || pa.job != args.job) {
-                pa.kernel = this;
-                pa.job = args.job;
-                pa.done.assign(size_t(d_.batch() * m_blocks_), 0);
-            }
+            if (pa.key.renew(this, args.job, args.a)) pa.done.assign(size_t(d_.batch() * m_blocks_), 0);
             if (pa.a.size() < bytes) pa.a.resize(bytes);
         }
         std::vector<uint8_t>& prep_a = pa.a;
