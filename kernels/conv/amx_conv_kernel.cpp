@@ -19,6 +19,15 @@ using jit::Isa;
 namespace mp = matmul_pack;
 namespace ma = matmul_amx;
 
+// Pixel blocks per call of the block function. Each call configures the tiles (ldtilecfg)
+// and releases them at its end; with one 32-pixel block per call, as the matmul's own
+// route never does (it runs a column block's consecutive row blocks in one call), a 3×3
+// layer with few output channels paid that per 32×32 block. A group of blocks is gathered
+// into one stage (at most kStageBytes, so it stays in L2) and runs as one call per column
+// block; groups shrink so that the layer keeps kMinUnits work units for the threads.
+constexpr int64_t kStageBytes = 128 * 1024;
+constexpr int64_t kMinUnits = 32;
+
 class AmxConvKernel final : public ConvKernel {
 public:
     explicit AmxConvKernel(const ConvProblem& p) : d_(p.desc), src_t_(p.src_type), e_(p.epilogue) {
@@ -34,6 +43,9 @@ public:
         if (p.src_zero_point != 0)
             comp_ = mp::compensation(b.data(), 1, kp_, d_.oc, ma::kBlockCols, p.src_zero_point);
         m_blocks_ = (m_ + ma::kBlockRows - 1) / ma::kBlockRows;
+        const int64_t nb = packed_.n_blocks, by_mem = std::max<int64_t>(1, kStageBytes / (ma::kBlockRows * kp_));
+        group_ = std::max<int64_t>(1, std::min(by_mem, m_blocks_ / ((kMinUnits + nb - 1) / nb)));
+        m_groups_ = (m_blocks_ + group_ - 1) / group_;
 
         const std::string types = std::string(ir::to_string(src_t_)) + "s8" + ir::to_string(e_.dst_type);
         name_ = "conv_amx_" + types + "_" + to_string(d_);
@@ -47,8 +59,8 @@ public:
 
     std::string exec_type() const override { return "jit_amx_I8"; }
     std::string name() const override { return name_; }
-    // Pixel blocks outer, 32-channel blocks inner: a range reuses its gathered block.
-    int64_t work_units() const override { return m_blocks_ * packed_.n_blocks; }
+    // Groups of pixel blocks outer, 32-channel blocks inner: a range reuses its gathered group.
+    int64_t work_units() const override { return m_groups_ * packed_.n_blocks; }
 
     void run(const ConvArgs& args, int64_t begin, int64_t end) const override {
         if (!jit::isa_supported(Isa::amx)) throw UnsupportedError(name_ + ": this CPU cannot run amx code");
@@ -63,29 +75,39 @@ public:
         // Per thread, kept across calls: a claimed range is often a few units.
         thread_local AlignedBuffer scratch, stage;
         if (scratch.size() < size_t(ma::kScratchBytes)) scratch = AlignedBuffer(size_t(ma::kScratchBytes));
-        if (stage.size() < size_t(ma::kBlockRows * kp_)) stage = AlignedBuffer(size_t(ma::kBlockRows * kp_));
+        const size_t stage_bytes = size_t(group_ * ma::kBlockRows * kp_);
+        if (stage.size() < stage_bytes) stage = AlignedBuffer(stage_bytes);
         int64_t staged = -1;
 
         ma::BlockArgs t{};
         t.params = params_;
         t.scratch = reinterpret_cast<int32_t*>(scratch.data());
-        t.a = stage.data();
         t.lda = kp_;
-        t.m_blocks = 1;
         for (int64_t u = begin; u < end; ++u) {
-            const int64_t mbk = u / packed_.n_blocks, nbk = u % packed_.n_blocks;
-            const int64_t m0 = mbk * ma::kBlockRows, n0 = nbk * ma::kBlockCols;
-            if (staged != mbk) {
-                im2col_rows(d_, src, m0, std::min<int64_t>(ma::kBlockRows, m_ - m0), kp_, pad_byte_, stage.data());
-                staged = mbk;
+            const int64_t mg = u / packed_.n_blocks, nbk = u % packed_.n_blocks;
+            const int64_t b0 = mg * group_, b1 = std::min(m_blocks_, b0 + group_);
+            const int64_t m0 = b0 * ma::kBlockRows, rows = std::min(m_, b1 * ma::kBlockRows) - m0;
+            if (staged != mg) {
+                im2col_rows(d_, src, m0, rows, kp_, pad_byte_, stage.data());
+                staged = mg;
             }
-            const int ri = m0 + ma::kBlockRows > m_ ? 1 : 0, ci = n0 + ma::kBlockCols > d_.oc ? 1 : 0;
+            // The group's full blocks in one call, then a partial last block (the problem's
+            // last rows) with the tail-rows function.
+            const int64_t full = rows / ma::kBlockRows, n0 = nbk * ma::kBlockCols;
+            const int ci = n0 + ma::kBlockCols > d_.oc ? 1 : 0;
             t.b = reinterpret_cast<const int8_t*>(packed_.data.data()) + nbk * packed_.block_bytes;
             t.comp = comp ? comp + n0 : nullptr;
-            t.residual = res ? res + size_t(m0 * d_.oc + n0) * res_size_ : nullptr;
-            t.dst = dst + size_t(m0 * d_.oc + n0) * dst_size_;
             t.n0 = n0;
-            blocks_->fn(ri, ci)(&t);
+            for (int part = 0; part < 2; ++part) {
+                const int64_t count = part == 0 ? full : (rows % ma::kBlockRows ? 1 : 0);
+                if (count == 0) continue;
+                const int64_t r0 = m0 + (part == 0 ? 0 : full * ma::kBlockRows);
+                t.a = stage.data() + (r0 - m0) * kp_;
+                t.m_blocks = count;
+                t.residual = res ? res + size_t(r0 * d_.oc + n0) * res_size_ : nullptr;
+                t.dst = dst + size_t(r0 * d_.oc + n0) * dst_size_;
+                blocks_->fn(part, ci)(&t);
+            }
         }
     }
 
@@ -94,6 +116,7 @@ private:
     ir::ElemType src_t_;
     ir::Epilogue e_;
     int64_t k_ = 0, kp_ = 0, m_ = 0, m_blocks_ = 0;
+    int64_t group_ = 1, m_groups_ = 0;  // pixel blocks per work unit (kStageBytes, kMinUnits)
     uint8_t pad_byte_ = 0;
     mp::PackedB packed_;
     AlignedBuffer comp_;

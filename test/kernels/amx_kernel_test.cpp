@@ -228,7 +228,10 @@ TEST_CASE("amx conv: im2col kernel bit-exact over windows, strides, padding, dil
     for (const char* desc :
          {"mb1ic64ih9oc64oh9kh3ph1", "mb1ic16ih30oc64oh15kh7sh2ph3", "mb2ic40ih11iw7oc70oh6ow4kh3kw3sh2sw2ph1pw1",
           "mb1ic256ih14oc512oh7kh1sh2", "mb1ic32ih12oc33oh8kh3dh1", "mb1ic17ih8iw9oc20oh8ow9kh3kw3ph0pw2",
-          "mb1ic64ih6oc96oh6kh3ph1", "mb1ic130ih5oc31oh5kh3ph1"}) {
+          "mb1ic64ih6oc96oh6kh3ph1", "mb1ic130ih5oc31oh5kh3ph1",
+          // Several pixel blocks per call: groups of 3 with a last group of one 8-row block;
+          // groups of 2 whose last holds a full block and the 30-row tail, across 2 images.
+          "mb1ic64ih40iw41oc64oh40ow41kh3kw3ph1pw1", "mb2ic24ih25iw23oc48oh25ow23kh3kw3ph1pw1"}) {
         ++variant;
         ConvProblem p;
         p.desc = parse_conv_desc(desc);
