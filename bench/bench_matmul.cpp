@@ -110,22 +110,17 @@ int main(int argc, char** argv) {
             kernels::MatmulArgs args;
             args.a = a.data();
             args.dst = dst.data();
-            const int64_t units = k->work_units();
-            // A fresh loop id per call, as the engine passes (MatmulArgs::job).
-            auto run_octet = [&] {
+            // One parallel loop of a kernel with a fresh loop id, as the engine passes (MatmulArgs::job).
+            auto run_loop = [&](const kernels::MatmulKernel& kern) {
                 kernels::MatmulArgs a1 = args;
                 a1.job = engine::new_loop_id();
-                pool.parallel_for(units, [&](int64_t b0, int64_t e0) { k->run(a1, b0, e0); });
+                pool.parallel_for(kern.work_units(), [&](int64_t b0, int64_t e0) { kern.run(a1, b0, e0); });
             };
+            auto run_octet = [&] { run_loop(*k); };
             double ms[4] = {time_ms(run_octet, o.min_time), NAN, NAN, NAN};
             std::string why;
             if (auto mj = kernels::make_matmul_jit_kernel(p, isa, why); mj && mj->exec_type() != k->exec_type()) {
-                const int64_t mu = mj->work_units();
-                const double mms = time_ms([&] {
-                    kernels::MatmulArgs a1 = args;
-                    a1.job = engine::new_loop_id();
-                    pool.parallel_for(mu, [&](int64_t b0, int64_t e0) { mj->run(a1, b0, e0); });
-                }, o.min_time);
+                const double mms = time_ms([&] { run_loop(*mj); }, o.min_time);
                 std::printf("# vs %s: %s %.4f ms, %s %.4f ms (%.3fx)\n", d.name.c_str(), mj->exec_type().c_str(), mms,
                             k->exec_type().c_str(), ms[0], mms / ms[0]);
             }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On the lent machine: bash build-device/run.sh OUTDIR [tests] [bench] [avx2] [models] [threads] [ab] [abzoo] [amx2t] [layers]
+# On the lent machine: bash build-device/run.sh OUTDIR [tests] [bench] [avx2] [models] [threads] [ab] [abzoo] [amx2t] [abnative] [layers]
 # (default: the first four). Writes tests.txt, conv.txt/conv.csv, conv_zoo.txt, matmul.txt,
 # avx2.txt, models.txt, threads.txt, ab.txt and machine.txt into OUTDIR. ab: the bundle's
 # *_old binaries (bundle.sh OLD=...) against the new, interleaved, 1 thread at the VNNI cap;
@@ -60,6 +60,15 @@ amx2t) { pin="taskset -c 2,3"; $pin true 2>/dev/null || pin=
              timeout 60 $pin $L $B/bin/jitbench -m zoo:$mm-int8 -nthreads $t -niter $n 2>&1 |
              awk '$2 == "EXECUTED" { w[$4] += $5 } /Median|Min:/ { print } END { for (k in w) printf "  %-28s %8.3f\n", k, w[k] }' )
          done; done; done; done; } > $O/amx2t.txt 2>&1 ;;
+abnative) # bench_conv_old (bundle.sh OLD=...) against the new at the native ISA: benchdnn shapes at 1 thread
+       # pinned, then the zoo's ResNet-50 at 1 and 2 threads; abnative.txt, abnative_zoo.txt.
+       { pin="taskset -c 4"; $pin true 2>/dev/null || pin=
+         for r in 1 2; do for v in _old ""; do
+           echo "# round $r bench_conv$v"; step 60 $pin $L $B/bin/bench_conv$v --threads 1 --min-time 0.1 --shared $B/shared
+         done; done; } > $O/abnative.txt 2>&1
+       { for r in 1 2; do for v in _old ""; do
+           echo "# round $r bench_conv$v zoo"; step 60 $L $B/bin/bench_conv$v --zoo resnet50 --threads 1,2 --min-time 0.1
+         done; done; } > $O/abnative_zoo.txt 2>&1 ;;
 layers) { pin="taskset -c 4"; $pin true 2>/dev/null || pin=
          for r in 1 2 3; do for isa in native avx512_core_vnni; do for m in ${LAYERS_MODELS:-mobilenetv2:400 resnet50:150 bert-layer:150}; do
            IFS=: read -r mm n <<< "$m"
