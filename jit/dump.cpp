@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,34 @@ std::string dump_kernel(const std::string& name, const uint8_t* code, size_t siz
         spdlog::warn("octet jit: dump of {} failed: {}", name, e.what());
         return {};
     }
+}
+
+bool perf_map_enabled() {
+    const char* env = std::getenv("OCTET_JIT_PROFILE");
+    return env && std::string(env) == "1";
+}
+
+std::string perf_map_path() { return "/tmp/perf-" + std::to_string(getpid()) + ".map"; }
+
+bool perf_map_register(const std::string& name, const uint8_t* code, size_t size) {
+    if (!perf_map_enabled()) return false;
+    // Opened per kernel (kernels are made once per model; profiling only): the
+    // file can be removed between two kernels without losing the second.
+    static std::mutex mutex;
+    static bool warned = false;
+    std::lock_guard<std::mutex> lock(mutex);
+    const std::string path = perf_map_path();
+    FILE* file = std::fopen(path.c_str(), "a");
+    if (!file) {
+        if (!warned) spdlog::warn("octet jit: OCTET_JIT_PROFILE=1 but {} cannot be opened", path);
+        warned = true;
+        return false;
+    }
+    // perf reads a name up to the line's end: file_safe keeps it to one word.
+    const int n = std::fprintf(file, "%llx %zx octet_%s\n",
+                               static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(code)), size,
+                               file_safe(name).c_str());
+    return std::fclose(file) == 0 && n > 0;
 }
 
 namespace {

@@ -20,6 +20,17 @@ void set_dump_dir(const std::string& dir, bool with_listing);
 // are logged (a dump is a debugging aid) and give "".
 std::string dump_kernel(const std::string& name, const uint8_t* code, size_t size);
 
+// perf's map of generated code: with env OCTET_JIT_PROFILE=1 every kernel
+// created is appended to perf_map_path(), /tmp/perf-<pid>.map, as
+// "<start> <size> octet_<name>" (hex), the file `perf report` reads to name
+// samples in anonymous code (oneDNN's DNNL_JIT_PROFILE=1 does the same). A
+// kernel freed and its memory reused by a later one leaves two names at one
+// address: profile processes that keep their kernels (jitbench -m), not loops
+// that make and drop them. Returns false when off or not written (logged once).
+bool perf_map_enabled();
+std::string perf_map_path();
+bool perf_map_register(const std::string& name, const uint8_t* code, size_t size);
+
 // True when `objdump` is on PATH.
 bool objdump_available();
 // Disassembles a raw x86-64 .bin with `objdump -D -b binary -mi386:x86-64 -M intel`

@@ -82,6 +82,7 @@ void Generator::create() {
     created_ = true;
 
     dump_kernel(name(), getCode(), getSize());
+    perf_map_register(name(), getCode(), getSize());
     if (verbose())
         spdlog::info("octet jit: created {} ({} bytes, {:.1f} us)", name(), getSize(), generation_us_);
 }

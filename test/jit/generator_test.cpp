@@ -1,7 +1,10 @@
 // The generator base: ABI frame, W^X memory, dump and listing hooks.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -153,6 +156,46 @@ TEST_CASE("code() before create() and a second create() are errors", "[jit]") {
     CHECK_THROWS_AS(k.code(), Error);
     k.create();
     CHECK_THROWS_AS(k.create(), Error);
+}
+
+TEST_CASE("OCTET_JIT_PROFILE=1 names each created kernel in perf's /tmp/perf-<pid>.map", "[jit]") {
+    ir::Epilogue e;
+    e.dst_type = ir::ElemType::u8;
+    const std::string path = perf_map_path();
+    CHECK(path == "/tmp/perf-" + std::to_string(getpid()) + ".map");
+    fs::remove(path);
+    auto map_text = [&] {
+        std::ifstream in(path);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    auto line_of = [](const Generator& g) {
+        char b[64];
+        std::snprintf(b, sizeof b, "%llx %zx ", static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(g.code())),
+                      g.code_size());
+        return std::string(b) + "octet_" + g.name() + "\n";
+    };
+    {
+        ScopedEnv env("OCTET_JIT_PROFILE", nullptr);
+        RequantizeKernel k(Isa::sse42, e, 9);
+        CHECK_FALSE(fs::exists(path));
+    }
+    {
+        ScopedEnv env("OCTET_JIT_PROFILE", "1");
+        RequantizeKernel a(Isa::sse42, e, 11);
+        RequantizeKernel b(Isa::avx2, e, 12);
+        const std::string text = map_text();
+        CHECK(text == line_of(a.generator()) + line_of(b.generator()));
+        // Removed between two kernels (perf record's own cleanup does): the next one is still written.
+        fs::remove(path);
+        RequantizeKernel c(Isa::avx2, e, 13);
+        CHECK(map_text() == line_of(c.generator()));
+    }
+    {
+        ScopedEnv env("OCTET_JIT_PROFILE", "0");
+        RequantizeKernel k(Isa::sse42, e, 14);
+        CHECK(map_text().find(k.name()) == std::string::npos);
+    }
+    fs::remove(path);
 }
 
 TEST_CASE("OCTET_JIT_DUMP writes each created kernel as <name>.bin; listings beside it", "[jit]") {
