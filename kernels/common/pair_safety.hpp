@@ -17,6 +17,24 @@ inline bool u8s8_pair_safe(int w0, int w1) {
     return s <= 128 && s >= -128;
 }
 
+// The safe part of an unsafe pair and what it leaves: the larger weight (by
+// magnitude; w0 on a tie) moves toward 0 by the excess |w0| + |w1| - 128 (1..128),
+// so the safe pair sums to +-128 and delta = w - w_safe has one non-zero in
+// [-128, 127]. A safe pair is kept, delta 0. The fast pmaddubsw chain then runs on
+// w_safe and a sparse correction adds a·delta (conv: pack.hpp, pxfix.hpp;
+// matmul at M = 1: jit_matmul_kernel.cpp).
+inline void u8s8_make_pair_safe(int8_t& w0, int8_t& w1, int8_t& d0, int8_t& d1) {
+    d0 = d1 = 0;
+    if (u8s8_pair_safe(w0, w1)) return;
+    const int a0 = w0 < 0 ? -w0 : w0, a1 = w1 < 0 ? -w1 : w1;
+    const int excess = a0 + a1 - 128;
+    int8_t& big = a0 >= a1 ? w0 : w1;
+    int8_t& d = a0 >= a1 ? d0 : d1;
+    const int sign = big > 0 ? 1 : -1;
+    big = int8_t(big - sign * excess);
+    d = int8_t(sign * excess);
+}
+
 // Whether the 16 pairs (32 bytes) at w hold an unsafe one. The scans over every weight
 // at compile time (safe_weights) skip the blocks without one this way:
 // the compiler leaves the stride-2 scalar form unvectorized.

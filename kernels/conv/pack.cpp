@@ -92,13 +92,7 @@ std::vector<int8_t> safe_weights(const ConvDesc& d, const int8_t* wei, std::vect
                 c += 2 * kScanPairs - 2;  // a block of safe pairs
                 continue;
             }
-            const int w0 = wei[i0], w1 = wei[i1];
-            if (pair_safe(w0, w1)) continue;
-            const int excess = std::abs(w0) + std::abs(w1) - 128;  // 1..128
-            const size_t big = std::abs(w0) >= std::abs(w1) ? i0 : i1;
-            const int sign = wei[big] > 0 ? 1 : -1;
-            ws[big] = int8_t(wei[big] - sign * excess);
-            delta[big] = int8_t(sign * excess);
+            u8s8_make_pair_safe(ws[i0], ws[i1], delta[i0], delta[i1]);
         }
     return ws;
 }

@@ -38,6 +38,8 @@ public:
         // Disp32 operands: row offsets of A and dst/residual.
         if (c.path == Path::exact && c.a_stride != (c.k + 3) / 4 * 8)
             throw ArgumentError("matmul tile " + c.name + ": the exact path reads a split A of ceil(K/4) * 8 bytes a row");
+        if (c.fix && (c.rows != 1 || c.path != Path::fast || c.pf_step_bytes != 0))
+            throw ArgumentError("matmul tile " + c.name + ": corrections are for the fast path at M = 1");
         if (c.pf_step_bytes < 0 || c.pf_step_bytes % 64 != 0 || c.pf_step_bytes > (1 << 16))
             throw ArgumentError("matmul tile " + c.name + ": bad prefetch step");
         const int64_t widest = std::max<int64_t>(a_stride(), c.n * 4) * c.rows + int64_t(c.vecs) * vlen;
@@ -260,6 +262,8 @@ private:
         for (int u = 0; u < rest; ++u) group(a_group() * u, u * gb, 4);
         if (tail) group(a_group() * rest, rest * gb, tail);
 
+        if (c_.fix) corrections();
+
         const size_t rsz = post_.residual_elem_size(), dsz = post_.dst_elem_size();
         for (int r = 0; r < c_.rows; ++r)
             for (int v = 0; v < c_.vecs; ++v) {
@@ -275,6 +279,38 @@ private:
         L(consts_);
         for (uint32_t bits : {0x00010001u, 0x80808080u, 0x00FF00FFu, 0xFF00FF00u})
             for (int l = 0; l < simd_w; ++l) dd(bits);
+    }
+
+    // The M = 1 correction (TileConfig::fix): per vector, a loop over its entries.
+    // After the K loop A, B and the loop's registers are free; the argument
+    // pointer is not read again, so it walks the delta vectors.
+    void corrections() {
+        const Reg64 r_aw = reg_a, r_dv = reg_b, r_off = reg_pf, r_col = reg_cnt, r_e = reg_t, r_end = reg_t2;
+        const Reg64 r_p = reg_args;
+        const Vmm a(a_), t(tmp_);
+        mov(r_aw, ptr[reg_args + offsetof(TileArgs, a_words)]);
+        mov(r_dv, ptr[reg_args + offsetof(TileArgs, fix_dvec)]);
+        mov(r_off, ptr[reg_args + offsetof(TileArgs, fix_off)]);
+        mov(r_col, ptr[reg_args + offsetof(TileArgs, fix_col)]);
+        for (int v = 0; v < c_.vecs; ++v) {
+            Label l_loop, l_skip;
+            mov(r_e, ptr[r_col + v * 8]);
+            mov(r_end, ptr[r_col + (v + 1) * 8]);
+            cmp(r_e, r_end);
+            jge(l_skip, T_NEAR);
+            imul(r_p, r_e, vlen);
+            add(r_p, r_dv);
+            L(l_loop);
+            movsxd(rax, dword[r_off + r_e * 4]);
+            bcast_mem(a, r_aw + rax);
+            vmaddwd(t, a, ptr[r_p]);  // the delta vectors are vlen-aligned (SSE's rule)
+            vaddd(acc(0, v), t);
+            add(r_p, vlen);
+            inc(r_e);
+            cmp(r_e, r_end);
+            jl(l_loop, T_NEAR);
+            L(l_skip);
+        }
     }
 
     TileConfig c_;

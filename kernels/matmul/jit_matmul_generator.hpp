@@ -51,6 +51,9 @@ struct TileConfig {
     // from TileArgs::b_next into L2: the kernel spreads the next column block of B
     // over the row tiles that read the current one, so it is in L2 when its turn comes.
     int64_t pf_step_bytes = 0;
+    // rows == 1, fast path on made-safe B: before the compensation, add the
+    // correction lists of TileArgs::fix_* (the kernel header: M = 1 fixup).
+    bool fix = false;
     ir::Epilogue epilogue;
     std::string name;       // the generated function's name
 };
@@ -64,6 +67,14 @@ struct TileArgs {
     int64_t n0;             // channel of the tile's first column
     const uint8_t* b_next;  // pf_step_bytes only: where this tile's share of the prefetch starts
     jit::PostOpParams params;
+    // fix only. Vector v of the tile has the entries [fix_col[v], fix_col[v+1]);
+    // entry e: fix_off[e] bytes into a_words, the pair (a[2j], a[2j+1]) as two u16
+    // words (s8 moved to u8), and fix_dvec + e·vlen, its lanes' (d0, d1) s16 pairs:
+    //   vpbroadcastd t, [a_words + off]; vpmaddwd t, t, [dvec]; vpaddd acc_v, t
+    const int64_t* fix_col;
+    const int32_t* fix_off;
+    const uint8_t* fix_dvec;
+    const uint32_t* a_words;
 };
 
 // Vectors per isa: simd_w (4, 8 or 16 s32 lanes).

@@ -282,6 +282,60 @@ TEST_CASE("matmul jit: unsafe pairs take the exact path and stay exact", "[kerne
     ran.print("extremes");
 }
 
+TEST_CASE("matmul jit: M = 1 with sparse unsafe pairs: fast path on made-safe B plus corrections",
+          "[kernels][matmul][jit][emu]") {
+    const auto run_isas = run_isas_here();
+    const bool emu_lane = emu::in_emu_lane();
+    Ran ran;
+    std::map<Isa, int> fixups;
+    int variant = 0;
+    for (int64_t k : {2, 3, 64, 67, 130, 515, 1030})
+        for (int64_t n : {1, 7, 9, 33, 67, 130, 257}) {
+            ++variant;
+            if (emu_lane && variant % 2) continue;  // half in Bochs
+            const ElemType a_t = variant % 2 ? ElemType::u8 : ElemType::s8;
+            const int32_t zp = variant % 3 == 0 ? 0 : (a_t == ElemType::u8 ? 7 : -3);
+            // Zoo-like B (its own unsafe pairs), or safe B with only the pairs made below.
+            Case c = make_case(1, 1, k, n, a_t, zp, variant % 3 ? Weights::zoo : Weights::safe, variant,
+                               uint32_t(variant * 31 + 5));
+            // A few pairs at the extremes (|w0| + |w1| up to 255 and 256), A at 255 / 127 there.
+            for (int64_t e = 0; e < 3 && k >= 2; ++e) {
+                const int64_t j = (e * 37 + variant) % (k / 2), col = (e * 11 + variant) % n;
+                c.p.b[size_t(2 * j * n + col)] = int8_t(e == 2 ? -128 : 127);
+                c.p.b[size_t((2 * j + 1) * n + col)] = int8_t(e == 2 ? -128 : 127 - e);
+                c.a[size_t(2 * j)] = c.a[size_t(2 * j + 1)] = uint8_t(a_t == ElemType::u8 ? 255 : 127);
+            }
+            REQUIRE(matmul_pack::count_unsafe_pairs(c.p.b.data(), 1, k, n) > 0);
+            const std::vector<uint8_t> want = reference(c);
+            for (Isa isa : jit::kAllIsas) {
+                auto kern = make_jit(c.p, isa);
+                INFO("k " << k << " n " << n << " " << case_info(c, isa) << " " << kern->name());
+                const bool fixup = kern->exec_type().find("_fixup") != std::string::npos;
+                CHECK(!(fixup && jit::isa_has_vnni(isa)));
+                fixups[isa] += fixup ? 1 : 0;
+                if (std::find(run_isas.begin(), run_isas.end(), isa) == run_isas.end()) continue;
+                for (int splits : {1, int(kern->work_units())}) {
+                    const std::vector<uint8_t> got = run_guarded(*kern, c, splits);
+                    REQUIRE(got.size() == want.size());
+                    REQUIRE(std::memcmp(got.data(), want.data(), got.size()) == 0);
+                }
+                ran.note(isa, kern->exec_type());
+            }
+        }
+    // Dense unsafe pairs keep exact_bytes; M > 1 and batches keep their paths.
+    const Case dense = make_case(1, 1, 64, 33, ElemType::u8, 0, Weights::full, 0, 3);
+    CHECK(make_jit(dense.p, Isa::avx2)->exec_type() == "jit_avx2_exact_I8");
+    const Case rows = make_case(1, 2, 64, 33, ElemType::u8, 0, Weights::zoo, 0, 3);
+    CHECK(make_jit(rows.p, Isa::avx2)->exec_type() == "jit_avx2_exact_I8");
+    ran.print("m1 fixup");
+    CHECK(!ran.count.empty());
+    // Where the unsafe pairs are few enough, the non-VNNI ISAs took the corrections.
+    for (Isa isa : {Isa::sse42, Isa::avx2, Isa::avx512_core}) {
+        INFO(jit::isa_name(isa) << " took the corrections " << fixups[isa] << " times");
+        CHECK(fixups[isa] >= 12);
+    }
+}
+
 TEST_CASE("matmul jit: exec types, generation at every ISA, refusal to run unsupported code",
           "[kernels][matmul][jit]") {
     const Case c = make_case(1, 3, 8, 9, ElemType::u8, 0, Weights::safe, 0, 5);
