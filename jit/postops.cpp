@@ -133,10 +133,37 @@ void PostOpEmitter<isa>::load_s32(const Vmm& v, const RegExp& addr, int n) {
 }
 
 template <Isa isa>
-void PostOpEmitter<isa>::op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Operand&),
-                                                const Vmm& v, size_t size, size_t param_offset,
-                                                const Channel& oc, int n) {
-    const Vmm t(regs_.vtmp);
+int PostOpEmitter<isa>::cache_channel(const Channel& oc, int n, const std::vector<int>& regs) {
+    if (n < 1 || n > simd_w)
+        throw ArgumentError("post-op emitter: " + std::to_string(n) + " lanes in a " + std::to_string(simd_w) +
+                            "-lane vector");
+    uncache();
+    struct Field { bool used; size_t size, offset; };
+    const Field fields[4] = {{!e_.scale.empty(), e_.scale.size(), offsetof(PostOpParams, scale)},
+                             {bias_op_, e_.bias.size(), offsetof(PostOpParams, bias)},
+                             {out_scale_op_, e_.out_scale.size(), offsetof(PostOpParams, out_scale)},
+                             {out_shift_op_, e_.out_shift.size(), offsetof(PostOpParams, out_shift)}};
+    size_t next = 0;
+    for (const Field& f : fields) {
+        if (!f.used || next == regs.size()) continue;
+        const int r = regs[next++];
+        if (r == regs_.vtmp || r == regs_.vtmp2 || r < 0 || r >= (Traits::has_mask ? 32 : 16))
+            throw ArgumentError("post-op emitter: cannot hold a channel vector in register " + std::to_string(r));
+        if constexpr (Traits::has_mask) {
+            if (n < simd_w) set_tail_mask(n);
+        }
+        load_channel_vector(Vmm(r), f.size, f.offset, oc, n);
+        cached_.reg[f.offset / sizeof(const float*)] = r;
+    }
+    cached_.on = next > 0;
+    cached_.oc = oc;
+    cached_.n = n;
+    return int(next);
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::load_channel_vector(const Vmm& t, size_t size, size_t param_offset, const Channel& oc,
+                                             int n) {
     g_.mov(regs_.tmp, g_.ptr[regs_.params + int(param_offset)]);
     if (size == 1) {
         if constexpr (Traits::is_vex) {
@@ -149,6 +176,21 @@ void PostOpEmitter<isa>::op_with_channel_vector(void (PostOpEmitter::*op)(const 
         const RegExp a = oc.has_reg ? regs_.tmp + oc.reg * 4 + oc.offset * 4 : regs_.tmp + oc.offset * 4;
         load_dwords(t, a, n);
     }
+}
+
+template <Isa isa>
+void PostOpEmitter<isa>::op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Operand&),
+                                                const Vmm& v, size_t size, size_t param_offset,
+                                                const Channel& oc, int n) {
+    if (cached_.on && same_channel(cached_.oc, oc) && cached_.n == n) {
+        const int r = cached_.reg[param_offset / sizeof(const float*)];
+        if (r >= 0) {
+            (this->*op)(v, Vmm(r));
+            return;
+        }
+    }
+    const Vmm t(regs_.vtmp);
+    load_channel_vector(t, size, param_offset, oc, n);
     (this->*op)(v, t);
 }
 

@@ -80,6 +80,17 @@ public:
     bool convert(const Vmm& acc, const Channel& oc, int n, const Xbyak::RegExp& residual,
                  double sat_acc_abs_max = -1.0);
 
+    // Holds the per-channel vectors that convert()/apply() at channel oc (n lanes)
+    // read (scale, bias, out_scale, out_shift, in that order, those the chain
+    // emits) in the vector registers `regs` (free ones the kernel lends, any
+    // count: the first vectors get them), loaded once here, until uncache().
+    // Why: a kernel's pixels share their channels' vectors, and at small K (a
+    // 64-channel 1x1: 16 vpdpbusd per accumulator) the epilogue's loads of them
+    // and of their pointers are a third of its instructions. The same values in
+    // the same ops: the results do not change. Returns how many it holds.
+    int cache_channel(const Channel& oc, int n, const std::vector<int>& regs);
+    void uncache() { cached_ = Cache{}; }
+
     // Loads n s32 lanes at addr into v (other lanes zero), never past element n-1.
     void load_s32(const Vmm& v, const Xbyak::RegExp& addr, int n);
 
@@ -99,6 +110,7 @@ private:
     void set_tail_mask(int n);
     void op_with_channel_vector(void (PostOpEmitter::*op)(const Vmm&, const Xbyak::Operand&),
                                 const Vmm& v, size_t size, size_t param_offset, const Channel& oc, int n);
+    void load_channel_vector(const Vmm& t, size_t size, size_t param_offset, const Channel& oc, int n);
     // Tail-safe n-lane moves (mask already set): jit/lane_io.hpp, shared with pool/eltwise.
     LaneIo<isa> lanes() { return LaneIo<isa>(g_, regs_.mask, regs_.vtmp); }
     void load_dwords(const Vmm& v, const Xbyak::RegExp& addr, int n) { lanes().load_dwords(v, addr, n); }
@@ -127,6 +139,17 @@ private:
     bool out_scale_nonneg_ = false, out_shift_nonpos_ = false;  // every value (NaN fails both)
     Xbyak::Label table_;
     std::vector<uint32_t> constants_;  // bit patterns, one table row each
+    // cache_channel(): the channel it holds and, per PostOpParams field (by offset / 8), the register or -1.
+    struct Cache {
+        bool on = false;
+        Channel oc;
+        int n = 0;
+        int reg[4] = {-1, -1, -1, -1};
+    };
+    Cache cached_;
+    bool same_channel(const Channel& a, const Channel& b) const {
+        return a.has_reg == b.has_reg && a.offset == b.offset && (!a.has_reg || a.reg.getIdx() == b.reg.getIdx());
+    }
 };
 
 extern template class PostOpEmitter<Isa::sse42>;

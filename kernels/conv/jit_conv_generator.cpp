@@ -1,6 +1,8 @@
 #include "kernels/conv/jit_conv_generator.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 #include "ir/error.hpp"
 #include "jit/postops.hpp"
@@ -73,6 +75,17 @@ private:
     Vmm B() const { return Vmm(b_idx()); }
     Vmm T() const { return Vmm(b_idx() + 1); }
     Vmm ONES() const { return Vmm(b_idx() + 2); }
+    // Vector registers free after the K loop with ur_b pixels: the loop's weights,
+    // broadcast and temporary below the accumulators (but the emitter's scratch
+    // W(0) and B, and ONES, loaded once per call) and what is above the block's
+    // accumulators.
+    std::vector<int> epilogue_free_regs(int ur_b) const {
+        std::vector<int> r;
+        for (int i = 0; i < acc_base(); ++i)
+            if (i != w_idx(0) && i != b_idx() && (vnni || i != ONES().getIdx())) r.push_back(i);
+        for (int i = acc_base() + ur_b * c_.nb_oc; i < (evex ? 32 : 16); ++i) r.push_back(i);
+        return r;
+    }
 
     // ---- instructions in the ISA's encoding ----
     void load_vec(const Vmm& v, const Address& a) {
@@ -375,27 +388,42 @@ private:
                 }
         }
         const int dsz = int(post_.dst_elem_size()), rsz = int(post_.residual_elem_size());
+        // Channel vector by channel vector: the emitter holds the vector's scale,
+        // bias, ... in registers the K loop has left free for all ur_b pixels
+        // (PostOpEmitter::cache_channel), instead of reloading them per pixel.
+        auto each_vector = [&](const std::function<void(int p, int j, int lanes)>& f) {
+            const std::vector<int> hold = epilogue_free_regs(ur_b);
+            for (int j = 0; j < nb_; ++j) {
+                const int lanes = j == nb_ - 1 ? c_.last_lanes : simd_w;
+                if (ur_b > 1) post_.cache_channel(jit::Channel::at(reg_oc, j * simd_w), lanes, hold);
+                for (int p = 0; p < ur_b; ++p) f(p, j, lanes);
+                post_.uncache();
+            }
+        };
+        auto convert = [&](int p, int j, int) {
+            const int off = int(p * c_.oc + j * simd_w);
+            post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
+                          rsz ? reg_res + off * rsz : RegExp(reg_dst), c_.acc_abs_max);
+        };
         // AVX-512, 4 full vectors to u8/s8: the 64 bytes of a pixel are packed
         // together (2 vpackssdw, a byte pack, vpermd: 4 shuffle uops) instead of
         // 4 vpmovusdb/vpmovsdb (2 uops each); the values are within the dst bounds.
         const bool s8_dst = e_.dst_type == ir::ElemType::s8;
         const bool group = evex && nb_ == 4 && c_.last_lanes == simd_w && (s8_dst || e_.dst_type == ir::ElemType::u8);
+        if (group) {
+            each_vector(convert);
+            vmovdqu32(W(1), ptr[rip + l_perm_]);
+            use_perm_ = true;
+        }
         for (int p = 0; p < ur_b && group; ++p) {
             if constexpr (evex) {
-                for (int j = 0; j < nb_; ++j) {
-                    const int off = int(p * c_.oc + j * simd_w);
-                    post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
-                                  rsz ? reg_res + off * rsz : RegExp(reg_dst), c_.acc_abs_max);
-                }
                 // Dword 4L+k of the packed vector holds channels 16k+4L..+3: vpermd puts them in order.
                 vpackssdw(acc(p, 0), acc(p, 0), acc(p, 1));
                 vpackssdw(acc(p, 2), acc(p, 2), acc(p, 3));
                 if (s8_dst) vpacksswb(acc(p, 0), acc(p, 0), acc(p, 2));
                 else vpackuswb(acc(p, 0), acc(p, 0), acc(p, 2));
-                vmovdqu32(W(1), ptr[rip + l_perm_]);
                 vpermd(acc(p, 0), W(1), acc(p, 0));
                 vmovdqu8(ptr[reg_dst + int(p * c_.oc * dsz)], acc(p, 0));
-                use_perm_ = true;
             }
         }
         // AVX2, 2 full vectors to u8/s8: the 16 bytes of a pixel are packed
@@ -404,16 +432,12 @@ private:
         const bool group2 = kIsa == Isa::avx2 && nb_ == 2 && c_.last_lanes == simd_w &&
                             (s8_dst || e_.dst_type == ir::ElemType::u8);
         if (group2) {
+            each_vector(convert);
             vmovdqu(W(1), ptr[rip + l_perm_]);
             use_perm_ = true;
         }
         for (int p = 0; p < ur_b && group2; ++p) {
             if constexpr (vex && !evex) {
-                for (int j = 0; j < nb_; ++j) {
-                    const int off = int(p * c_.oc + j * simd_w);
-                    post_.convert(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), simd_w,
-                                  rsz ? reg_res + off * rsz : RegExp(reg_dst), c_.acc_abs_max);
-                }
                 // Dwords 0 and 4 of the byte-packed vector hold channels 0..3 and 4..7, 1 and 5 the next 8.
                 vpackssdw(acc(p, 0), acc(p, 0), acc(p, 1));
                 if (s8_dst) vpacksswb(acc(p, 0), acc(p, 0), acc(p, 0));
@@ -422,13 +446,12 @@ private:
                 vmovdqu(ptr[reg_dst + int(p * c_.oc * dsz)], Xmm(acc(p, 0).getIdx()));
             }
         }
-        for (int p = 0; p < ur_b && !group && !group2; ++p)
-            for (int j = 0; j < nb_; ++j) {
+        if (!group && !group2)
+            each_vector([&](int p, int j, int lanes) {
                 const int off = int(p * c_.oc + j * simd_w);
-                const int lanes = j == nb_ - 1 ? c_.last_lanes : simd_w;
                 post_.apply(acc(p, j), jit::Channel::at(reg_oc, j * simd_w), lanes,
                             rsz ? reg_res + off * rsz : RegExp(reg_dst), reg_dst + off * dsz);
-            }
+            });
         add(reg_src_blk, int(ur_b * c_.sw * c_.ic));
         add(reg_dst, int(ur_b * c_.oc * dsz));
         if (rsz) add(reg_res, int(ur_b * c_.oc * rsz));
