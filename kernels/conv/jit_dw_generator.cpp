@@ -377,6 +377,9 @@ private:
         auto res_at = [&](int u) {
             return rsz ? reg_res_ox + reg_c * int(rsz) + int(u * d_.oc * int64_t(rsz)) : RegExp(reg_res_ox);
         };
+        // The block's pixels share their channels: their scale, bias, ... are loaded
+        // once into registers the taps left free (PostOpEmitter::cache_channel).
+        if (ur > 1) post_->cache_channel(jit::Channel::at(reg_c), n, free_after_taps());
         int u = 0;
         if (group_narrow(n))
             for (; u < ur; u += 4) store_group(u, std::min(4, ur - u), n, res_at);
@@ -384,6 +387,16 @@ private:
             const RegExp dst = reg_dst_ox + reg_c * int(dsz) + int(u * d_.oc * int64_t(dsz));
             post_->apply(acc(u), jit::Channel::at(reg_c), n, res_at(u), dst);
         }
+        post_->uncache();
+    }
+
+    // Vector registers free once a block's taps are done: the weights and
+    // column pairs past the accumulators (reloaded per block and kernel row);
+    // not the emitter's scratch nor the zero point (loaded once per call).
+    std::vector<int> free_after_taps() const {
+        std::vector<int> r;
+        for (int i = w0_; i < n_vregs; ++i) r.push_back(i);
+        return r;
     }
 
     // AVX2 / AVX-VNNI, full vectors to u8/s8: the emitter narrows one vector
@@ -611,14 +624,18 @@ private:
                         }
                 }
             });
+            // Accumulator k holds channels 4j+k: ceil((n-k)/4) lanes of them are real. Per k,
+            // every pixel's with k's channel vectors held in free registers.
+            for (int k = 0; k < 4; ++k) {
+                const int lanes = (n - k + 3) / 4;
+                if (lanes <= 0) continue;
+                if (ur > 1) post_->cache_channel(jit::Channel::at(reg_c, 16 * k), lanes, free_after_taps());
+                for (int u = 0; u < ur; ++u)
+                    post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), lanes, RegExp(reg_res_ox),
+                                   c_.acc_abs_max);
+                post_->uncache();
+            }
             for (int u = 0; u < ur; ++u) {
-                // Accumulator k holds channels 4j+k: ceil((n-k)/4) lanes of them are real.
-                for (int k = 0; k < 4; ++k) {
-                    const int lanes = (n - k + 3) / 4;
-                    if (lanes > 0)
-                        post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), lanes, RegExp(reg_res_ox),
-                                       c_.acc_abs_max);
-                }
                 // s32 results, saturated to u8 by the packs (which also do the dst clamp and a
                 // last relu the emitter left to them). In each 128-bit lane i the packs leave
                 // byte 4k+m = acc k's dword 4i+m = channel 16i+4m+k; the shuffle transposes
@@ -732,11 +749,16 @@ private:
                     }
                 }
             });
-            for (int u = 0; u < units; ++u) {
-                // Accumulator k holds channels 16i+4k+m: none is real when 4k >= n.
-                for (int k = 0; k < 4 && 4 * k < n; ++k)
+            // Accumulator k holds channels 16i+4k+m: none is real when 4k >= n. Per k,
+            // every unit's with k's channel vectors held in free registers.
+            for (int k = 0; k < 4 && 4 * k < n; ++k) {
+                if (units > 1) post_->cache_channel(jit::Channel::at(reg_c, 16 * k), simd_w, free_after_taps());
+                for (int u = 0; u < units; ++u)
                     post_->convert(acc4(u, k), jit::Channel::at(reg_c, 16 * k), simd_w, RegExp(reg_res_ox),
                                    c_.acc_abs_max);
+                post_->uncache();
+            }
+            for (int u = 0; u < units; ++u) {
                 // The packs' lane order is the channel order (pixel pairs: pixel 2u's 32
                 // channels, then 2u+1's); their saturation the dst clamp.
                 vpackssdw(acc4(u, 0), acc4(u, 0), acc4(u, 1));

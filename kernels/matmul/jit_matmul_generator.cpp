@@ -264,15 +264,26 @@ private:
 
         if (c_.fix) corrections();
 
+        // Column vector by column vector: the rows share its scale, bias, ..., held in
+        // registers the K loop left free (PostOpEmitter::cache_channel).
         const size_t rsz = post_.residual_elem_size(), dsz = post_.dst_elem_size();
-        for (int r = 0; r < c_.rows; ++r)
-            for (int v = 0; v < c_.vecs; ++v) {
+        std::vector<int> hold;
+        for (int i = 0; i < nregs; ++i) {
+            bool is_acc = i == kVtmp || i == kVtmp + 1;
+            for (int j = 0; j < c_.rows * c_.vecs && !is_acc; ++j) is_acc = reg_at(j) == i;
+            if (!is_acc) hold.push_back(i);
+        }
+        for (int v = 0; v < c_.vecs; ++v) {
+            const int lanes = v == c_.vecs - 1 ? c_.last_lanes : simd_w;
+            if (c_.rows > 1) post_.cache_channel(jit::Channel::at(reg_n0, v * simd_w), lanes, hold);
+            for (int r = 0; r < c_.rows; ++r) {
                 if (c_.has_comp) vaddd(acc(r, v), ptr[reg_comp + v * vlen]);
-                const int lanes = v == c_.vecs - 1 ? c_.last_lanes : simd_w;
                 const int64_t e = r * c_.n + int64_t(v) * simd_w;
                 post_.apply(acc(r, v), jit::Channel::at(reg_n0, v * simd_w), lanes, reg_res + int(e * int64_t(rsz)),
                             reg_dst + int(e * int64_t(dsz)));
             }
+            post_.uncache();
+        }
         postamble();
         post_.emit_data();
         align(64);
