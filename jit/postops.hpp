@@ -89,7 +89,10 @@ public:
     // and of their pointers are a third of its instructions. The same values in
     // the same ops: the results do not change. Returns how many it holds.
     int cache_channel(const Channel& oc, int n, const std::vector<int>& regs);
-    void uncache() { cached_ = Cache{}; }
+    void uncache() {
+        cached_.on = false;
+        for (int& r : cached_.reg) r = -1;
+    }
 
     // Loads n s32 lanes at addr into v (other lanes zero), never past element n-1.
     void load_s32(const Vmm& v, const Xbyak::RegExp& addr, int n);
