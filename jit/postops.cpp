@@ -143,15 +143,15 @@ int PostOpEmitter<isa>::cache_channel(const Channel& oc, int n, const std::vecto
                              {bias_op_, e_.bias.size(), offsetof(PostOpParams, bias)},
                              {out_scale_op_, e_.out_scale.size(), offsetof(PostOpParams, out_scale)},
                              {out_shift_op_, e_.out_shift.size(), offsetof(PostOpParams, out_shift)}};
+    if constexpr (Traits::has_mask) {
+        if (n < simd_w) set_tail_mask(n);
+    }
     size_t next = 0;
     for (const Field& f : fields) {
         if (!f.used || next == regs.size()) continue;
         const int r = regs[next++];
         if (r == regs_.vtmp || r == regs_.vtmp2 || r < 0 || r >= (Traits::has_mask ? 32 : 16))
             throw ArgumentError("post-op emitter: cannot hold a channel vector in register " + std::to_string(r));
-        if constexpr (Traits::has_mask) {
-            if (n < simd_w) set_tail_mask(n);
-        }
         load_channel_vector(Vmm(r), f.size, f.offset, oc, n);
         cached_.reg[f.offset / sizeof(const float*)] = r;
     }

@@ -176,10 +176,12 @@ public:
         // The exact path's split A (generator header), or s8 A moved to u8: each row
         // block is prepared once per call, or once per loop (MatmulArgs::job), into
         // a buffer this thread keeps.
+        // The M = 1 fixup's A pairs as u16 words: once per loop likewise.
         struct Prepared {
             JobKey key;
             std::vector<char> done;   // per (batch, row block)
             std::vector<uint8_t> a;
+            std::vector<uint32_t> words;
         };
         thread_local Prepared pa;
         const bool prep = s16_ || u8_a_;
@@ -188,6 +190,14 @@ public:
             const size_t bytes = size_t(d_.batch() * d_.m * prep_row);
             if (pa.key.renew(this, args.job, args.a)) pa.done.assign(size_t(d_.batch() * m_blocks_), 0);
             if (pa.a.size() < bytes) pa.a.resize(bytes);
+        } else if (fix_ && pa.key.renew(this, args.job, args.a)) {
+            // A's pairs (M = 1, batch 1: K/2 words), s8 moved to u8 as the tile's broadcasts are.
+            const int64_t pairs = (d_.k + 1) / 2;
+            if (int64_t(pa.words.size()) < pairs) pa.words.resize(size_t(pairs));
+            const uint8_t x = a_t_ == ir::ElemType::s8 ? 0x80 : 0;
+            for (int64_t j = 0; j < d_.k / 2; ++j)
+                pa.words[size_t(j)] = uint32_t(uint8_t(a[2 * j] ^ x)) | uint32_t(uint8_t(a[2 * j + 1] ^ x)) << 16;
+            if (d_.k % 2) pa.words[size_t(pairs - 1)] = uint8_t(a[d_.k - 1] ^ x);
         }
         std::vector<uint8_t>& prep_a = pa.a;
         std::vector<char>& prep_done = pa.done;
@@ -199,15 +209,7 @@ public:
         mj::TileArgs t{};
         t.params = params_;
         if (fix_) {
-            // A's pairs as u16 words for the corrections (M = 1, batch 1: K/2 words).
-            thread_local std::vector<uint32_t> words;
-            const int64_t pairs = (d_.k + 1) / 2;
-            if (int64_t(words.size()) < pairs) words.resize(size_t(pairs));
-            const uint8_t x = a_t_ == ir::ElemType::s8 ? 0x80 : 0;
-            for (int64_t j = 0; j < d_.k / 2; ++j)
-                words[size_t(j)] = uint32_t(uint8_t(a[2 * j] ^ x)) | uint32_t(uint8_t(a[2 * j + 1] ^ x)) << 16;
-            if (d_.k % 2) words[size_t(pairs - 1)] = uint8_t(a[d_.k - 1] ^ x);
-            t.a_words = words.data();
+            t.a_words = pa.words.data();
             t.fix_off = fix_off_.data();
             t.fix_dvec = fix_dvec_.data();
         }
@@ -269,7 +271,7 @@ private:
             }
         std::vector<int64_t> col(size_t(vecs + 1), 0);
         std::vector<int32_t> off;
-        std::vector<int64_t> ent_pair, ent_vec;  // the entries in order (vector-major)
+        std::vector<int64_t> ent_vec;  // each entry's vector (its pair: off / 4)
         for (int64_t v = 0; v < vecs; ++v) {
             col[size_t(v)] = int64_t(off.size());
             for (int64_t j = 0; j < pairs; ++j) {
@@ -278,7 +280,6 @@ private:
                     any = delta[size_t(2 * j * n + c)] != 0 || delta[size_t((2 * j + 1) * n + c)] != 0;
                 if (!any) continue;
                 off.push_back(int32_t(4 * j));
-                ent_pair.push_back(j);
                 ent_vec.push_back(v);
             }
             if (double(off.size()) > kFixMaxDensity * double(vecs * std::max<int64_t>(pairs, 1))) return false;
@@ -289,7 +290,7 @@ private:
         std::memset(fix_dvec_.data(), 0, fix_dvec_.size());
         for (size_t e = 0; e < off.size(); ++e) {
             auto* dv = reinterpret_cast<uint32_t*>(fix_dvec_.data() + e * vlen);
-            const int64_t j = ent_pair[e], v = ent_vec[e];
+            const int64_t j = off[e] / 4, v = ent_vec[e];
             for (int l = 0; l < simd_w && v * simd_w + l < n; ++l) {
                 const int64_t c = v * simd_w + l;
                 dv[l] = uint32_t(uint16_t(int16_t(delta[size_t(2 * j * n + c)]))) |
