@@ -42,7 +42,9 @@ int main(int argc, char** argv) {
     const std::string omp_policy = ensure_omp_wait_policy(argv);
     Options o = parse_options(argc, argv,
                               "usage: bench_matmul [--threads 1,2] [--csv FILE] [--min-time S] [--filter SUBSTR] "
-                              "[--wei7 | --wei-normal] [--octet-only] [--no-check]\n"
+                              "[--wei7 | --wei-normal] [--octet-only] [--no-check] [--cold]\n"
+                              "  --cold: every call timed with B (and A) evicted from the caches first, as\n"
+                              "  inside a whole network; the median of 15 calls\n"
                               "  --wei-normal: weights like a real FC's (normal, quantized per output column);\n"
                               "  where the registry picks another kernel than the matmul JIT's (the conv's pxfix\n"
                               "  path at sse42 / avx2), the matmul JIT is timed too (a '# vs' line)\n");

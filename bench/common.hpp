@@ -21,6 +21,10 @@ double time_ms(const std::function<void()>& fn, double min_time_s = 0.3, int sam
 // the calling thread's CPU time (use it at 1 thread only: it leaves out what other
 // processes of a shared machine take, and every library here runs on the caller at 1 thread).
 double bench_clock_s();
+// --cold: time_ms times single calls, each after a write over a buffer larger than the
+// last-level cache (not timed), and keeps the median: the call's operands come from
+// DRAM, as a layer's weights do inside a whole network (the layers before evict them).
+void set_cold_timing(bool cold);
 
 // A peer's u8 output against octet's: how many elements differ and the largest
 // difference; not ok (nothing compared) when the sizes differ or there is no output.
@@ -80,6 +84,7 @@ struct Options {
     bool paths = false;                    // --paths: also time every non-VNNI conv path (bench_conv)
     int rounds = 1;                        // --rounds R: --paths times the paths in R interleaved rounds, keeps the minimum
     bool pairing = true;                   // --no-pairing: zoo convs keep their input channel order (bench_conv)
+    bool cold = false;                     // --cold: every timed call after the caches are evicted (set_cold_timing)
 };
 // Parses the common flags; unknown flags print `usage` and exit(2).
 Options parse_options(int argc, char** argv, const char* usage);

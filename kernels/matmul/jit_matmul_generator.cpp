@@ -292,34 +292,31 @@ private:
             for (int l = 0; l < simd_w; ++l) dd(bits);
     }
 
-    // The M = 1 correction (TileConfig::fix): per vector, a loop over its entries.
-    // After the K loop A, B and the loop's registers are free; the argument
-    // pointer is not read again, so it walks the delta vectors.
+    // The M = 1 correction (TileConfig::fix): per vector, a loop over its entries
+    // (TileArgs::fix_ent). After the K loop A, B and the loop's registers are free.
     void corrections() {
-        const Reg64 r_aw = reg_a, r_dv = reg_b, r_off = reg_pf, r_col = reg_cnt, r_e = reg_t, r_end = reg_t2;
-        const Reg64 r_p = reg_args;
+        const Reg64 r_aw = reg_a, r_p = reg_b, r_col = reg_cnt, r_end = reg_t, r_n = reg_t2;
         const Vmm a(a_), t(tmp_);
+        const int esz = 4 + 2 * simd_w;  // JitMatmulKernel::fix_entry_bytes
         mov(r_aw, ptr[reg_args + offsetof(TileArgs, a_words)]);
-        mov(r_dv, ptr[reg_args + offsetof(TileArgs, fix_dvec)]);
-        mov(r_off, ptr[reg_args + offsetof(TileArgs, fix_off)]);
+        mov(r_p, ptr[reg_args + offsetof(TileArgs, fix_ent)]);
         mov(r_col, ptr[reg_args + offsetof(TileArgs, fix_col)]);
         for (int v = 0; v < c_.vecs; ++v) {
             Label l_loop, l_skip;
-            mov(r_e, ptr[r_col + v * 8]);
-            mov(r_end, ptr[r_col + (v + 1) * 8]);
-            cmp(r_e, r_end);
-            jge(l_skip, T_NEAR);
-            imul(r_p, r_e, vlen);
-            add(r_p, r_dv);
+            mov(r_n, ptr[r_col + (v + 1) * 8]);
+            sub(r_n, ptr[r_col + v * 8]);
+            jle(l_skip, T_NEAR);
+            imul(r_end, r_n, esz);
+            add(r_end, r_p);
             L(l_loop);
-            movsxd(rax, dword[r_off + r_e * 4]);
+            movsxd(rax, dword[r_p]);
             bcast_mem(a, r_aw + rax);
-            vmaddwd(t, a, ptr[r_p]);  // the delta vectors are vlen-aligned (SSE's rule)
+            if constexpr (Traits::is_vex) vpmovsxbw(t, ptr[r_p + 4]); else pmovsxbw(t, ptr[r_p + 4]);
+            vmaddwd(t, t, a);
             vaddd(acc(0, v), t);
-            add(r_p, vlen);
-            inc(r_e);
-            cmp(r_e, r_end);
-            jl(l_loop, T_NEAR);
+            add(r_p, esz);
+            cmp(r_p, r_end);
+            jb(l_loop, T_NEAR);
             L(l_skip);
         }
     }

@@ -67,13 +67,14 @@ struct TileArgs {
     int64_t n0;             // channel of the tile's first column
     const uint8_t* b_next;  // pf_step_bytes only: where this tile's share of the prefetch starts
     jit::PostOpParams params;
-    // fix only. Vector v of the tile has the entries [fix_col[v], fix_col[v+1]);
-    // entry e: fix_off[e] bytes into a_words, the pair (a[2j], a[2j+1]) as two u16
-    // words (s8 moved to u8), and fix_dvec + e·vlen, its lanes' (d0, d1) s16 pairs:
-    //   vpbroadcastd t, [a_words + off]; vpmaddwd t, t, [dvec]; vpaddd acc_v, t
+    // fix only. Vector v of the tile has fix_col[v + 1] - fix_col[v] entries, those
+    // of the tile's vectors one after another from fix_ent (right behind the
+    // block's packed B); an entry is an int32 byte offset into a_words, where the
+    // pair (a[2j], a[2j+1]) is two u16 words (s8 moved to u8), then the lanes'
+    // (d0, d1) as s8 pairs:
+    //   vpbroadcastd a, [a_words + off]; vpmovsxbw t, [ent + 4]; vpmaddwd t, t, a; vpaddd acc_v, t
     const int64_t* fix_col;
-    const int32_t* fix_off;
-    const uint8_t* fix_dvec;
+    const uint8_t* fix_ent;
     const uint32_t* a_words;
 };
 

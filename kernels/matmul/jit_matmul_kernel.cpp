@@ -90,6 +90,7 @@ public:
                            : mp::pack_u8s8(fix_ ? safe_b.data() : p.b.data(), batch, d_.k, d_.n, nb_);
             // The compensation of the whole B: the corrections add a·(B - safe B).
             if (shift_ != 0) comp_ = mp::compensation(p.b.data(), batch, d_.k, d_.n, nb_, shift_);
+            if (fix_) inline_fix(simd_w);
         }
         n_pad_ = packed_.n_blocks * nb_;
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
@@ -208,11 +209,7 @@ public:
         }
         mj::TileArgs t{};
         t.params = params_;
-        if (fix_) {
-            t.a_words = pa.words.data();
-            t.fix_off = fix_off_.data();
-            t.fix_dvec = fix_dvec_.data();
-        }
+        if (fix_) t.a_words = pa.words.data();
         for (int64_t u = begin; u < end; ++u) {
             const int64_t bi = u / per_batch, rem = u % per_batch;
             const int64_t nbk = rem / m_blocks_, mbk = rem % m_blocks_;
@@ -237,7 +234,8 @@ public:
                 t.b = block.data();
                 t.comp = shift_ != 0 ? reinterpret_cast<const int32_t*>(block_comp.data()) : nullptr;
             } else {
-                t.b = packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
+                t.b = fix_ ? packed_.data.data() + fix_blk_[size_t(nbk)]  // batch 1
+                           : packed_.data.data() + bi * packed_.batch_bytes + nbk * packed_.block_bytes;
                 t.comp = comp ? comp + bi * n_pad_ + n0 : nullptr;
                 // This tile's share of the next block (the next batch's first after
                 // the last); past the end, the current block again (already cached).
@@ -247,7 +245,10 @@ public:
             t.residual = res ? res + size_t(row * d_.n + n0) * res_size_ : nullptr;
             t.dst = dst + size_t(row * d_.n + n0) * dst_size_;
             t.n0 = n0;
-            if (fix_) t.fix_col = fix_col_.data() + n0 / jit::isa_simd_width(isa_);
+            if (fix_) {
+                t.fix_col = fix_col_.data() + n0 / jit::isa_simd_width(isa_);
+                t.fix_ent = t.b + packed_.block_bytes;
+            }
             fn_[ri][ci](&t);
         }
     }
@@ -255,9 +256,10 @@ public:
 private:
     // M = 1 fixup: B made safe pair by pair (u8s8_make_pair_safe) into safe_b and
     // the corrections as per-vector entries, one per (K pair, vector of simd_w
-    // columns) with a non-zero delta. False (nothing kept) when the entries exceed
-    // kFixMaxDensity of those units: each costs ~7 ops and a vector of deltas
-    // streamed, against 1.5 ops a unit for the fast chain and 3 for exact_bytes.
+    // columns) with a non-zero delta: fix_col_ and fix_ents_ (see fix_entry_bytes).
+    // False (nothing kept) when the entries exceed kFixMaxDensity of those units:
+    // each costs ~6 ops and its bytes streamed, against 1.5 ops a unit for the fast
+    // chain and 3 for exact_bytes.
     bool make_fix(const int8_t* b, int simd_w, std::vector<int8_t>& safe_b) {
         constexpr double kFixMaxDensity = 0.15;
         const int64_t k = d_.k, n = d_.n, pairs = k / 2;  // an odd K's last row pairs with zero padding: safe
@@ -269,39 +271,65 @@ private:
                 const size_t i0 = size_t(2 * j * n + c), i1 = i0 + size_t(n);
                 u8s8_make_pair_safe(safe_b[i0], safe_b[i1], delta[i0], delta[i1]);
             }
+        const size_t esz = fix_entry_bytes(simd_w);
         std::vector<int64_t> col(size_t(vecs + 1), 0);
-        std::vector<int32_t> off;
-        std::vector<int64_t> ent_vec;  // each entry's vector (its pair: off / 4)
+        std::vector<uint8_t> ents;
+        int64_t count = 0;
         for (int64_t v = 0; v < vecs; ++v) {
-            col[size_t(v)] = int64_t(off.size());
+            col[size_t(v)] = count;
             for (int64_t j = 0; j < pairs; ++j) {
                 bool any = false;
                 for (int64_t c = v * simd_w; c < std::min(n, (v + 1) * simd_w) && !any; ++c)
                     any = delta[size_t(2 * j * n + c)] != 0 || delta[size_t((2 * j + 1) * n + c)] != 0;
                 if (!any) continue;
-                off.push_back(int32_t(4 * j));
-                ent_vec.push_back(v);
+                ents.resize(ents.size() + esz, 0);
+                uint8_t* e = ents.data() + ents.size() - esz;
+                const int32_t off = int32_t(4 * j);
+                std::memcpy(e, &off, 4);
+                for (int l = 0; l < simd_w && v * simd_w + l < n; ++l) {
+                    const int64_t c = v * simd_w + l;
+                    e[4 + 2 * l] = uint8_t(delta[size_t(2 * j * n + c)]);
+                    e[5 + 2 * l] = uint8_t(delta[size_t((2 * j + 1) * n + c)]);
+                }
+                ++count;
             }
-            if (double(off.size()) > kFixMaxDensity * double(vecs * std::max<int64_t>(pairs, 1))) return false;
+            if (double(count) > kFixMaxDensity * double(vecs * std::max<int64_t>(pairs, 1))) return false;
         }
-        col[size_t(vecs)] = int64_t(off.size());
-        const size_t vlen = size_t(simd_w) * 4;
-        fix_dvec_ = mp::AlignedBuffer(std::max<size_t>(off.size() * vlen, vlen));
-        std::memset(fix_dvec_.data(), 0, fix_dvec_.size());
-        for (size_t e = 0; e < off.size(); ++e) {
-            auto* dv = reinterpret_cast<uint32_t*>(fix_dvec_.data() + e * vlen);
-            const int64_t j = off[e] / 4, v = ent_vec[e];
-            for (int l = 0; l < simd_w && v * simd_w + l < n; ++l) {
-                const int64_t c = v * simd_w + l;
-                dv[l] = uint32_t(uint16_t(int16_t(delta[size_t(2 * j * n + c)]))) |
-                        uint32_t(uint16_t(int16_t(delta[size_t((2 * j + 1) * n + c)]))) << 16;
-            }
-        }
+        col[size_t(vecs)] = count;
         // Vectors past N (the padded last block) have none.
         col.resize(size_t(n_pad_vectors(simd_w) + 1), col.back());
         fix_col_ = std::move(col);
-        fix_off_ = std::move(off);
+        fix_ents_ = std::move(ents);
         return true;
+    }
+    // An entry: the int32 byte offset of its pair in the A words, then simd_w
+    // (d0, d1) s8 pairs (one of each two is 0: u8s8_make_pair_safe), widened to
+    // s16 by the tile (vpmovsxbw) -- half the bytes of s16 deltas.
+    static size_t fix_entry_bytes(int simd_w) { return 4 + 2 * size_t(simd_w); }
+
+    // Each column block's entries right behind its packed B, blocks 64-aligned:
+    // the tile reads the corrections where its B stream ends. Inside a network B
+    // comes from DRAM; a separate correction array (its own stream, read after
+    // the K loop) cost ~3x its bytes' share there, measured with bench_matmul --cold.
+    void inline_fix(int simd_w) {
+        const int64_t vpb = nb_ / simd_w, nblk = packed_.n_blocks;
+        const size_t esz = fix_entry_bytes(simd_w);
+        fix_blk_.assign(size_t(nblk + 1), 0);
+        for (int64_t i = 0; i < nblk; ++i) {
+            const int64_t ents = fix_col_[size_t((i + 1) * vpb)] - fix_col_[size_t(i * vpb)];
+            fix_blk_[size_t(i + 1)] = (fix_blk_[size_t(i)] + packed_.block_bytes + ents * int64_t(esz) + 63) / 64 * 64;
+        }
+        mp::AlignedBuffer all(size_t(fix_blk_.back()));
+        std::memset(all.data(), 0, all.size());
+        for (int64_t i = 0; i < nblk; ++i) {
+            uint8_t* dst = all.data() + fix_blk_[size_t(i)];
+            std::memcpy(dst, packed_.data.data() + i * packed_.block_bytes, size_t(packed_.block_bytes));
+            const int64_t e0 = fix_col_[size_t(i * vpb)], e1 = fix_col_[size_t((i + 1) * vpb)];
+            if (e1 > e0)
+                std::memcpy(dst + packed_.block_bytes, fix_ents_.data() + size_t(e0) * esz, size_t(e1 - e0) * esz);
+        }
+        packed_.data = std::move(all);
+        fix_ents_ = {};
     }
     int64_t n_pad_vectors(int simd_w) const {
         const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w, per_block = std::min<int64_t>(blocking(isa_, mj::Path::fast, 1, d_.n).vecs, n_vecs);
@@ -370,8 +398,8 @@ private:
     mp::AlignedBuffer comp_;
     bool fix_ = false;                   // M = 1 fixup (make_fix)
     std::vector<int64_t> fix_col_;       // per vector of columns (padded blocks): its first entry
-    std::vector<int32_t> fix_off_;       // per entry: byte offset of its pair in the A words
-    mp::AlignedBuffer fix_dvec_;         // per entry: simd_w (d0, d1) s16 pairs
+    std::vector<uint8_t> fix_ents_;      // the entries (fix_entry_bytes each) until inline_fix
+    std::vector<int64_t> fix_blk_;       // per column block: its offset in packed_.data (inline_fix)
     std::vector<std::unique_ptr<jit::Generator>> gens_;
     mj::TileFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
     jit::PostOpParams params_;
