@@ -31,7 +31,7 @@ namespace {
 
 const char* kUsage =
     "usage: bench_conv [--threads 1,2] [--csv FILE] [--shared DIR] [--min-time S] [--filter SUBSTR]\n"
-    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL [--no-pairing]] [--paths [--rounds R]]\n"
+    "                  [--wei7] [--octet-only] [--no-check] [--zoo MODEL [--no-pairing]] [--paths [--rounds R]] [--cold]\n"
     "  Runs conv_shapes_resnet_50 and conv_shapes_mobilenet_dw (from DIR/data/benchdnn) at batch 1.\n"
     "  --zoo resnet50|mobilenetv2 (\"-int8\" accepted): that zoo model's non-depthwise convs, every\n"
     "    occurrence, with its weights quantized per output channel to [-127, 127] (255 levels, as the\n"

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     const std::string omp_policy = ensure_omp_wait_policy(argv);
     Options o = parse_options(argc, argv,
                               "usage: bench_pool [--threads 1,2] [--csv FILE] [--min-time S] [--filter SUBSTR] "
-                              "[--octet-only] [--no-check]\n");
+                              "[--octet-only] [--no-check] [--cold]\n");
     struct Shape { const char* desc; kernels::PoolAlg alg; };
     const Shape shapes[] = {
         {"mb1ic64ih112oh56kh3sh2ph1n\"resnet50_pool1_max\"", kernels::PoolAlg::max},
