@@ -480,13 +480,15 @@ private:
             seen[size_t(u)] = true;
         };
         const Vmm x(x_idx_);
-        const Xmm xx(x_idx_), tx(t_idx_);
+        const Xmm xx(x_idx_);
         const bool sgn = c_.src_type == ir::ElemType::s8;
         // x = 8 channels at a and at b interleaved as s16 pairs (a low, b high).
-        auto interleave = [&](const Address& a, const Address& b) {
-            vmovq(xx, a);
-            vmovq(tx, b);
-            vpunpcklbw(xx, xx, tx);
+        // b's 8 bytes come as the high half of a 16-byte operand at b - 8, one op
+        // fewer than a separate load: b is always a row or a column past a
+        // (in_row, ic >= 8 bytes), so b - 8 reads bytes of the image too.
+        auto interleave = [&](int64_t a, int64_t b) {
+            vpbroadcastq(xx, ptr[reg_ks + reg_c + int(a)]);
+            vpunpckhbw(xx, xx, ptr[reg_ks + reg_c + int(b - 8)]);
             if (sgn) vpmovsxbw(x, xx); else vpmovzxbw(x, xx);
         };
 
@@ -532,7 +534,7 @@ private:
             std::vector<bool> seen(size_t(ur), !first);
             load_weights(vreg_of);
             for (const auto& cu : cols) {
-                interleave(ptr[reg_ks + reg_c + int(cu.first * ic)], ptr[reg_ks + reg_c + int(in_row + cu.first * ic)]);
+                interleave(cu.first * ic, in_row + cu.first * ic);
                 for (const auto& uw : cu.second) madd_w(uw.first, x, vreg_of, uw.second, seen);
             }
             for (int u = 0; u < ur; ++u)
@@ -550,7 +552,7 @@ private:
                     load_src(x, reg_ks + reg_c + int((-1 - mu.first) * ic), n);
                 } else if (col + 1 <= max_off) {
                     // Both columns lie inside the block's span, so inside the image: 8 bytes of each.
-                    interleave(ptr[reg_ks + reg_c + int(col * ic)], ptr[reg_ks + reg_c + int((col + 1) * ic)]);
+                    interleave(col * ic, (col + 1) * ic);
                 } else {
                     // Column 2m+1 is past the block (and maybe the image); no tap weighs it.
                     load_src(x, reg_ks + reg_c + int(col * ic), n);
