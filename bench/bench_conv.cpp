@@ -134,7 +134,7 @@ std::vector<Layer> load(const std::string& path, const std::string& set, const s
         kernels::ConvDesc d = kernels::parse_conv_desc(line);
         d.mb = 1;
         if (!filter.empty() && d.name.find(filter) == std::string::npos) continue;
-        out.push_back({set, d});
+        out.push_back({set, d, {}});
     }
     return out;
 }

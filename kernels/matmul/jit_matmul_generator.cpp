@@ -297,7 +297,7 @@ private:
     void corrections() {
         const Reg64 r_aw = reg_a, r_p = reg_b, r_col = reg_cnt, r_end = reg_t, r_n = reg_t2;
         const Vmm a(a_), t(tmp_);
-        const int esz = 4 + 2 * simd_w;  // JitMatmulKernel::fix_entry_bytes
+        const int esz = fix_entry_bytes(simd_w);
         mov(r_aw, ptr[reg_args + offsetof(TileArgs, a_words)]);
         mov(r_p, ptr[reg_args + offsetof(TileArgs, fix_ent)]);
         mov(r_col, ptr[reg_args + offsetof(TileArgs, fix_col)]);

@@ -58,6 +58,9 @@ struct TileConfig {
     std::string name;       // the generated function's name
 };
 
+// Bytes of one M = 1 correction entry (TileArgs::fix_ent) at simd_w lanes.
+constexpr int fix_entry_bytes(int simd_w) { return 4 + 2 * simd_w; }
+
 struct TileArgs {
     const uint8_t* a;       // A at (m0, 0); exact: the split A's row m0
     const uint8_t* b;       // packed block of the tile's columns

@@ -271,7 +271,7 @@ private:
                 const size_t i0 = size_t(2 * j * n + c), i1 = i0 + size_t(n);
                 u8s8_make_pair_safe(safe_b[i0], safe_b[i1], delta[i0], delta[i1]);
             }
-        const size_t esz = fix_entry_bytes(simd_w);
+        const size_t esz = size_t(mj::fix_entry_bytes(simd_w));
         std::vector<int64_t> col(size_t(vecs + 1), 0);
         std::vector<uint8_t> ents;
         int64_t count = 0;
@@ -302,10 +302,10 @@ private:
         fix_ents_ = std::move(ents);
         return true;
     }
-    // An entry: the int32 byte offset of its pair in the A words, then simd_w
-    // (d0, d1) s8 pairs (one of each two is 0: u8s8_make_pair_safe), widened to
-    // s16 by the tile (vpmovsxbw) -- half the bytes of s16 deltas.
-    static size_t fix_entry_bytes(int simd_w) { return 4 + 2 * size_t(simd_w); }
+    // An entry (mj::fix_entry_bytes): the int32 byte offset of its pair in the A
+    // words, then simd_w (d0, d1) s8 pairs (one of each two is 0:
+    // u8s8_make_pair_safe), widened to s16 by the tile (vpmovsxbw) -- half the
+    // bytes of s16 deltas.
 
     // Each column block's entries right behind its packed B, blocks 64-aligned:
     // the tile reads the corrections where its B stream ends. Inside a network B
@@ -313,7 +313,7 @@ private:
     // the K loop) cost ~3x its bytes' share there, measured with bench_matmul --cold.
     void inline_fix(int simd_w) {
         const int64_t vpb = nb_ / simd_w, nblk = packed_.n_blocks;
-        const size_t esz = fix_entry_bytes(simd_w);
+        const size_t esz = size_t(mj::fix_entry_bytes(simd_w));
         fix_blk_.assign(size_t(nblk + 1), 0);
         for (int64_t i = 0; i < nblk; ++i) {
             const int64_t ents = fix_col_[size_t((i + 1) * vpb)] - fix_col_[size_t(i * vpb)];
