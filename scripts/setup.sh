@@ -28,12 +28,16 @@ done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 # The emu lane's guest kernel (apt-get download, once) and /init, cached per user.
+# Also Bochs 3.0 from Debian 13 for the lane's AVX-VNNI model (get-bochs3.sh: apt-get download into
+# a private folder, the system's apt configuration untouched).
 prepare_emu() {
   [ "$emu" = 1 ] || return 0
-  local rib; rib="$(cd "$(dirname "$0")/.." && pwd)/tools/emu/run-in-bochs.sh"
-  bash "$rib" -P && return 0
-  echo "setup.sh: retrying the emulator cache after apt-get update" >&2
-  $SUDO apt-get update -q && bash "$rib" -P
+  local emu_dir; emu_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/emu"
+  if ! bash "$emu_dir/run-in-bochs.sh" -P; then
+    echo "setup.sh: retrying the emulator cache after apt-get update" >&2
+    $SUDO apt-get update -q && bash "$emu_dir/run-in-bochs.sh" -P
+  fi
+  bash "$emu_dir/get-bochs3.sh" >/dev/null
 }
 # ONNX Runtime for bench/run_models_ort.sh: its CPU library ships inside the npm package
 # (--ignore-scripts: the install script only fetches GPU parts and fails offline).

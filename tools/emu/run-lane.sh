@@ -4,9 +4,11 @@
 #
 #   usage: run-lane.sh [-m MODEL=ISA]... [-t SECONDS] [-s] [-l LOGDIR] BINARY [CATCH ARGS...]
 #
-#   -m MODEL=ISA  a Bochs CPU model and the ISA the guest must see (OCTET_MAX_ISA cap and the
-#                 expectation the guard test checks). Repeatable. Default (or $OCTET_EMU_MODELS,
-#                 space-separated): corei7_skylake_x=avx512_core tigerlake=avx512_core_vnni
+#   -m MODEL=ISA[@bochs3]  a Bochs CPU model and the ISA the guest must see (OCTET_MAX_ISA cap and
+#                 the expectation the guard test checks); @bochs3: the model is Bochs 3.0's (from
+#                 Debian 13, fetched by get-bochs3.sh into a private folder). Repeatable. Default
+#                 (or $OCTET_EMU_MODELS, space-separated): corei7_skylake_x=avx512_core
+#                 tigerlake=avx512_core_vnni arrow_lake=avx_vnni@bochs3
 #   -t SECONDS    wall-clock limit per model (default 1500, or $OCTET_EMU_TIMEOUT)
 #   -s            run the models one after the other instead of in parallel
 #   -l LOGDIR     keep each model's output in LOGDIR/<model>.log (default: a temporary folder)
@@ -17,7 +19,7 @@
 # Exit status: 0 when every model passed, else the first failing model's status.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-read -r -a MODELS <<<"${OCTET_EMU_MODELS:-corei7_skylake_x=avx512_core tigerlake=avx512_core_vnni}"
+read -r -a MODELS <<<"${OCTET_EMU_MODELS:-corei7_skylake_x=avx512_core tigerlake=avx512_core_vnni arrow_lake=avx_vnni@bochs3}"
 USER_MODELS=(); TMO=${OCTET_EMU_TIMEOUT:-1500}; SERIAL=0; LOGDIR=
 while getopts "m:t:sl:h" o; do
   case $o in
@@ -38,14 +40,24 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Fetch the guest kernel / build /init once, before the parallel runs (a no-op when cached).
 "$HERE/run-in-bochs.sh" -P >/dev/null || { echo "run-lane: preparing the emulator failed" >&2; exit 125; }
+# Bochs 3.0 for the @bochs3 models (its AVX-VNNI model; a no-op when fetched).
+BOCHS3=
+for m in "${MODELS[@]}"; do
+  case $m in
+    *@bochs3)
+      [ -n "$BOCHS3" ] || BOCHS3=$("$HERE/get-bochs3.sh") ||
+        { echo "run-lane: fetching Bochs 3.0 (tools/emu/get-bochs3.sh) for $m failed" >&2; exit 125; } ;;
+  esac
+done
 
 T0=$(now)
 declare -A PID START
-launch() {  # MODEL=ISA
-  local model=${1%%=*} isa=${1#*=}
+launch() {  # MODEL=ISA[@bochs3]
+  local model=${1%%=*} isa=${1#*=} bin=${BOCHS_BIN:-bochs-bin}
+  case $isa in *@bochs3) isa=${isa%@bochs3}; bin=$BOCHS3 ;; esac
   START[$model]=$(now)
-  echo "run-lane: $model (OCTET_MAX_ISA=$isa): $(basename "$BIN") ${ARGS[*]}"
-  ( "$HERE/run-in-bochs.sh" -c "$model" -t "$TMO" \
+  echo "run-lane: $model (OCTET_MAX_ISA=$isa, $bin): $(basename "$BIN") ${ARGS[*]}"
+  ( BOCHS_BIN=$bin "$HERE/run-in-bochs.sh" -c "$model" -t "$TMO" \
       -e OCTET_MAX_ISA="$isa" -e OCTET_EMU_EXPECT_ISA="$isa" -e OCTET_EMU_CPU="$model" \
       "$BIN" ${ARGS[@]+"${ARGS[@]}"} >"$LOGDIR/$model.log" 2>&1
     echo $? >"$LOGDIR/$model.rc"; date +%s.%N >"$LOGDIR/$model.end" ) &
@@ -60,7 +72,7 @@ wait
 
 status=0; summary=()
 for m in "${MODELS[@]}"; do
-  model=${m%%=*} isa=${m#*=}
+  model=${m%%=*} isa=${m#*=}; isa=${isa%@bochs3}
   rc=$(cat "$LOGDIR/$model.rc" 2>/dev/null || echo 125)
   wall=$(secs "${START[$model]}" "$(cat "$LOGDIR/$model.end" 2>/dev/null || now)")
   echo "==================== $model (OCTET_MAX_ISA=$isa): exit $rc, ${wall}s ===================="
