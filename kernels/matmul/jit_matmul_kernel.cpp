@@ -61,8 +61,9 @@ public:
         const bool fast = !vnni && !rt_ && mp::count_unsafe_pairs(p.b.data(), batch, d_.k, d_.n) == 0;
         // M = 1 with a few unsafe pairs: the fast path on made-safe B plus corrections.
         std::vector<int8_t> safe_b;
+        std::vector<uint8_t> fix_ents;  // make_fix fills them, inline_fix places them behind the packed blocks
         if (!vnni && !fast && !rt_ && d_.m == 1 && batch == 1 && p.a_grid_w == 0)
-            fix_ = make_fix(p.b.data(), simd_w, safe_b);
+            fix_ = make_fix(p.b.data(), simd_w, safe_b, fix_ents);
         const mj::Path path = vnni || fast || fix_ ? (vnni ? mj::Path::vnni : mj::Path::fast)
                               : d_.m == 1          ? mj::Path::exact_bytes
                                                    : mj::Path::exact;
@@ -90,7 +91,7 @@ public:
                            : mp::pack_u8s8(fix_ ? safe_b.data() : p.b.data(), batch, d_.k, d_.n, nb_);
             // The compensation of the whole B: the corrections add a·(B - safe B).
             if (shift_ != 0) comp_ = mp::compensation(p.b.data(), batch, d_.k, d_.n, nb_, shift_);
-            if (fix_) inline_fix(simd_w);
+            if (fix_) inline_fix(simd_w, fix_ents);
         }
         n_pad_ = packed_.n_blocks * nb_;
         m_blocks_ = (d_.m + mr_ - 1) / mr_;
@@ -256,11 +257,11 @@ public:
 private:
     // M = 1 fixup: B made safe pair by pair (u8s8_make_pair_safe) into safe_b and
     // the corrections as per-vector entries, one per (K pair, vector of simd_w
-    // columns) with a non-zero delta: fix_col_ and fix_ents_ (see fix_entry_bytes).
+    // columns) with a non-zero delta: fix_col_ and ents (see fix_entry_bytes).
     // False (nothing kept) when the entries exceed kFixMaxDensity of those units:
     // each costs ~6 ops and its bytes streamed, against 1.5 ops a unit for the fast
     // chain and 3 for exact_bytes.
-    bool make_fix(const int8_t* b, int simd_w, std::vector<int8_t>& safe_b) {
+    bool make_fix(const int8_t* b, int simd_w, std::vector<int8_t>& safe_b, std::vector<uint8_t>& ents) {
         constexpr double kFixMaxDensity = 0.15;
         const int64_t k = d_.k, n = d_.n, pairs = k / 2;  // an odd K's last row pairs with zero padding: safe
         const int64_t vecs = (n + simd_w - 1) / simd_w;
@@ -273,7 +274,7 @@ private:
             }
         const size_t esz = size_t(mj::fix_entry_bytes(simd_w));
         std::vector<int64_t> col(size_t(vecs + 1), 0);
-        std::vector<uint8_t> ents;
+        ents.clear();
         int64_t count = 0;
         for (int64_t v = 0; v < vecs; ++v) {
             col[size_t(v)] = count;
@@ -299,7 +300,6 @@ private:
         // Vectors past N (the padded last block) have none.
         col.resize(size_t(n_pad_vectors(simd_w) + 1), col.back());
         fix_col_ = std::move(col);
-        fix_ents_ = std::move(ents);
         return true;
     }
     // An entry (mj::fix_entry_bytes): the int32 byte offset of its pair in the A
@@ -311,7 +311,7 @@ private:
     // the tile reads the corrections where its B stream ends. Inside a network B
     // comes from DRAM; a separate correction array (its own stream, read after
     // the K loop) cost ~3x its bytes' share there, measured with bench_matmul --cold.
-    void inline_fix(int simd_w) {
+    void inline_fix(int simd_w, const std::vector<uint8_t>& ents) {
         const int64_t vpb = nb_ / simd_w, nblk = packed_.n_blocks;
         const size_t esz = size_t(mj::fix_entry_bytes(simd_w));
         fix_blk_.assign(size_t(nblk + 1), 0);
@@ -326,10 +326,9 @@ private:
             std::memcpy(dst, packed_.data.data() + i * packed_.block_bytes, size_t(packed_.block_bytes));
             const int64_t e0 = fix_col_[size_t(i * vpb)], e1 = fix_col_[size_t((i + 1) * vpb)];
             if (e1 > e0)
-                std::memcpy(dst + packed_.block_bytes, fix_ents_.data() + size_t(e0) * esz, size_t(e1 - e0) * esz);
+                std::memcpy(dst + packed_.block_bytes, ents.data() + size_t(e0) * esz, size_t(e1 - e0) * esz);
         }
         packed_.data = std::move(all);
-        fix_ents_ = {};
     }
     int64_t n_pad_vectors(int simd_w) const {
         const int64_t n_vecs = (d_.n + simd_w - 1) / simd_w, per_block = std::min<int64_t>(blocking(isa_, mj::Path::fast, 1, d_.n).vecs, n_vecs);
@@ -398,7 +397,6 @@ private:
     mp::AlignedBuffer comp_;
     bool fix_ = false;                   // M = 1 fixup (make_fix)
     std::vector<int64_t> fix_col_;       // per vector of columns (padded blocks): its first entry
-    std::vector<uint8_t> fix_ents_;      // the entries (fix_entry_bytes each) until inline_fix
     std::vector<int64_t> fix_blk_;       // per column block: its offset in packed_.data (inline_fix)
     std::vector<std::unique_ptr<jit::Generator>> gens_;
     mj::TileFn* fn_[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
